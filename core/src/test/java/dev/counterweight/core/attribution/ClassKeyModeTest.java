@@ -1,0 +1,29 @@
+package dev.counterweight.core.attribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ClassKeyModeTest {
+
+    @Test
+    void keysNameCategoryLabelAndPopularity() {
+        assertThat(ClassKeyMode.CATEGORY.keyOf("7", true, false, 0)).isEqualTo("cat=7");
+        assertThat(ClassKeyMode.CATEGORY_LABEL.keyOf("7", true, false, 0))
+                .isEqualTo("cat=7|y=click");
+        assertThat(ClassKeyMode.CATEGORY_LABEL.keyOf("7", true, true, 0))
+                .isEqualTo("cat=7|y=purchase");
+        assertThat(ClassKeyMode.LABEL.keyOf("7", false, false, 0)).isEqualTo("y=none");
+        assertThat(ClassKeyMode.POPULARITY.keyOf("7", false, false, 6)).isEqualTo("pop=2");
+    }
+
+    @Test
+    void popularityBucketIsFloorLog2OfOnePlusExposures() {
+        for (int e = 0; e < 5_000; e++) {
+            int expected = (int) Math.floor(Math.log(1 + e) / Math.log(2) + 1e-12);
+            assertThat(ClassKeyMode.popularityBucket(e)).as("exposures %d", e).isEqualTo(expected);
+        }
+        assertThat(ClassKeyMode.popularityBucket(Double.NaN)).isZero();
+        assertThat(ClassKeyMode.popularityBucket(-3)).isZero();
+    }
+}

@@ -8,7 +8,8 @@ package dev.counterweight.core.attribution;
  * @param correctionHorizonMillis a purchase after the window but at most this much after it closes
  *     emits a correction sample (delayed feedback); 0 disables corrections
  */
-public record AttributionRules(long windowMillis, long correctionHorizonMillis) {
+public record AttributionRules(long windowMillis, long correctionHorizonMillis)
+        implements java.io.Serializable {
     public AttributionRules {
         if (windowMillis < 0) {
             throw new IllegalArgumentException(

@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param referenceTimeMillis the time at which {@code value} is expressed ({@link #ZERO} uses
  *     {@code Long.MIN_VALUE} so that any real event becomes the new reference)
  */
-public record DecayedCount(double value, long referenceTimeMillis) {
+public record DecayedCount(double value, long referenceTimeMillis) implements java.io.Serializable {
 
     /** The empty counter: value 0 at reference time {@code Long.MIN_VALUE}. */
     public static final DecayedCount ZERO = new DecayedCount(0.0, Long.MIN_VALUE);

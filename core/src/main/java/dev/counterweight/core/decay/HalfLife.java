@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * @param millis the half-life in milliseconds; positive
  */
-public record HalfLife(long millis) {
+public record HalfLife(long millis) implements java.io.Serializable {
 
     /** No decay: {@link #factor(long)} is always exactly 1.0. */
     public static final HalfLife NONE = new HalfLife(Long.MAX_VALUE);

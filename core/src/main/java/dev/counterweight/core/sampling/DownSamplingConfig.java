@@ -14,7 +14,8 @@ import java.util.TreeMap;
  *     unmodifiable sorted map
  * @param seed the hash seed; different seeds give independent decisions
  */
-public record DownSamplingConfig(double defaultRate, Map<String, Double> perClassRate, long seed) {
+public record DownSamplingConfig(double defaultRate, Map<String, Double> perClassRate, long seed)
+        implements java.io.Serializable {
 
     /**
      * Validates the rates and copies the map.

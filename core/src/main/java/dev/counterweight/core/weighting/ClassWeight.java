@@ -6,7 +6,7 @@ package dev.counterweight.core.weighting;
  * @param count the (possibly decayed) class count; positive and finite
  * @param weight the final class weight; positive and finite
  */
-public record ClassWeight(double count, double weight) {
+public record ClassWeight(double count, double weight) implements java.io.Serializable {
 
     /**
      * Validates the row.

@@ -24,7 +24,8 @@ public record WeightingConfig(
         double beta,
         double minWeight,
         double maxWeight,
-        boolean normalise) {
+        boolean normalise)
+        implements java.io.Serializable {
 
     /** The effective-number β used by {@link #defaults}. */
     public static final double DEFAULT_BETA = 0.999;

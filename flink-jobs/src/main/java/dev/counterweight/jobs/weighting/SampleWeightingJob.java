@@ -1,0 +1,323 @@
+package dev.counterweight.jobs.weighting;
+
+import dev.counterweight.avro.ClassWeights;
+import dev.counterweight.avro.DeadLetter;
+import dev.counterweight.avro.Sample;
+import dev.counterweight.connectors.kafka.KafkaPreflight;
+import dev.counterweight.core.attribution.ClassKeyMode;
+import dev.counterweight.jobs.weighting.internal.ClassCountUpdate;
+import dev.counterweight.jobs.weighting.internal.IngestedEvent;
+import dev.counterweight.jobs.weighting.internal.LabeledSample;
+import dev.counterweight.jobs.weighting.internal.Tags;
+import dev.counterweight.jobs.weighting.io.AvroRecordSerializer;
+import dev.counterweight.jobs.weighting.io.IngestedEventDeserializer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * Kafka events in, weighted training samples out, exactly once.
+ *
+ * <pre>
+ * events -> route (DLQ) -> dedup[eventId] -> attribute labels[user] -> item features[item]
+ *        -> category features[category] -> class counts[class] --(updates)--> weight table[global]
+ *        -> stamp weights + down-sample (broadcast table) -> weighted-samples
+ *                                          weight table -> class-weights
+ *                         route, attribution -> events-dlq
+ * </pre>
+ *
+ * The job takes its source and sinks as parameters ({@link #build}); {@link #main} only parses
+ * options, checks the cluster and wires the Kafka connectors.
+ */
+public final class SampleWeightingJob {
+
+    /** Stable operator ids; part of savepoint compatibility, never change them. */
+    public static final class Uids {
+        public static final String SOURCE = "events-source";
+        public static final String ROUTE = "route-events";
+        public static final String DEDUP = "dedup-events";
+        public static final String ATTRIBUTE = "attribute-labels";
+        public static final String ITEM_FEATURES = "item-features";
+        public static final String CATEGORY_FEATURES = "category-features";
+        public static final String CLASS_KEY = "assign-class-key";
+        public static final String CLASS_COUNTS = "class-counts";
+        public static final String WEIGHT_TABLE = "weight-table";
+        public static final String STAMP = "stamp-weights";
+        public static final String SAMPLES_SINK = "weighted-samples-sink";
+        public static final String WEIGHTS_SINK = "class-weights-sink";
+        public static final String DLQ_SINK = "dead-letter-sink";
+
+        private Uids() {}
+    }
+
+    private final SampleWeightingSettings settings;
+
+    public SampleWeightingJob(SampleWeightingSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Parses {@code --key value} arguments, checks Kafka, and runs the job. */
+    public static void main(String[] args) throws Exception {
+        Configuration config = Configuration.fromMap(parseArgs(args));
+        SampleWeightingSettings settings = SampleWeightingSettings.from(config);
+        preflight(settings);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        flinkConfiguration(settings, config));
+        new SampleWeightingJob(settings).buildWithKafka(env);
+        env.execute(settings.jobName());
+    }
+
+    /** Fails fast when Kafka is unreachable or a topic is missing, naming the option. */
+    public static void preflight(SampleWeightingSettings settings) {
+        Map<String, String> topics = new LinkedHashMap<>();
+        topics.put(settings.eventsTopic(), SampleWeightingOptions.EVENTS_TOPIC.key());
+        topics.put(settings.samplesTopic(), SampleWeightingOptions.SAMPLES_TOPIC.key());
+        topics.put(settings.weightsTopic(), SampleWeightingOptions.WEIGHTS_TOPIC.key());
+        topics.put(settings.dlqTopic(), SampleWeightingOptions.DLQ_TOPIC.key());
+        KafkaPreflight.requireTopics(
+                settings.bootstrapServers(),
+                SampleWeightingOptions.BOOTSTRAP_SERVERS.key(),
+                topics,
+                Map.of(),
+                Duration.ofSeconds(30));
+    }
+
+    /**
+     * The Flink settings this job needs: RocksDB with incremental checkpoints, exactly-once
+     * checkpointing at the configured interval, a bounded fixed-delay restart strategy, and no
+     * silent Kryo fallback. {@code base} entries are kept unless overridden here.
+     */
+    public static Configuration flinkConfiguration(
+            SampleWeightingSettings settings, Configuration base) {
+        Configuration c = new Configuration(base);
+        c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, settings.checkpointInterval());
+        c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        if (settings.checkpointDir() != null) {
+            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());
+        }
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        c.set(
+                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
+                settings.restartAttempts());
+        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, settings.restartDelay());
+        c.set(PipelineOptions.GENERIC_TYPES, false);
+        return c;
+    }
+
+    /** Wires the job between the Kafka source and the three exactly-once Kafka sinks. */
+    public void buildWithKafka(StreamExecutionEnvironment env) {
+        String jobName = settings.jobName();
+        build(
+                env,
+                kafkaSource(settings),
+                kafkaSink(
+                        settings,
+                        settings.samplesTopic(),
+                        Sample.class,
+                        s -> s.getUserId(),
+                        "samples"),
+                kafkaSink(
+                        settings,
+                        settings.weightsTopic(),
+                        ClassWeights.class,
+                        w -> jobName,
+                        "weights"),
+                kafkaSink(settings, settings.dlqTopic(), DeadLetter.class, d -> null, "dlq"));
+    }
+
+    /** Wires the job between any source and sinks (tests pass their own). */
+    public void build(
+            StreamExecutionEnvironment env,
+            Source<IngestedEvent, ?, ?> source,
+            Sink<Sample> samplesSink,
+            Sink<ClassWeights> weightsSink,
+            Sink<DeadLetter> deadLetterSink) {
+        if (settings.parallelism() > 0) {
+            env.setParallelism(settings.parallelism());
+        }
+        WatermarkStrategy<IngestedEvent> watermarks =
+                WatermarkStrategy.<IngestedEvent>forBoundedOutOfOrderness(settings.outOfOrderness())
+                        .withTimestampAssigner(
+                                (e, ts) ->
+                                        e.isValid()
+                                                ? e.event.getEventTime().toEpochMilli()
+                                                : Long.MIN_VALUE)
+                        .withIdleness(settings.idleness());
+
+        SingleOutputStreamOperator<IngestedEvent> routed =
+                env.fromSource(source, watermarks, "Kafka events")
+                        .uid(Uids.SOURCE)
+                        .process(new RouteEventsFunction())
+                        .uid(Uids.ROUTE)
+                        .name("Validate events");
+
+        SingleOutputStreamOperator<LabeledSample> attributed =
+                routed.keyBy(e -> e.event.getEventId(), TypeInformation.of(String.class))
+                        .process(new DeduplicateFunction(settings.dedupTtl()))
+                        .uid(Uids.DEDUP)
+                        .name("Deduplicate by event id")
+                        .keyBy(e -> e.event.getUserId(), TypeInformation.of(String.class))
+                        .process(
+                                new AttributeLabelsFunction(
+                                        settings.attribution(),
+                                        settings.featureHalfLife(),
+                                        settings.ctrPriorClicks(),
+                                        settings.ctrPriorExposures(),
+                                        settings.entityStateTtl()))
+                        .uid(Uids.ATTRIBUTE)
+                        .name("Attribute labels (per user)");
+
+        ClassKeyMode classKeyMode = settings.classKey();
+        SingleOutputStreamOperator<LabeledSample> counted =
+                attributed
+                        .keyBy(s -> s.itemId, TypeInformation.of(String.class))
+                        .process(entityFeatures(FeatureLayout.ITEM))
+                        .uid(Uids.ITEM_FEATURES)
+                        .name("Item features")
+                        .keyBy(s -> s.categoryId, TypeInformation.of(String.class))
+                        .process(entityFeatures(FeatureLayout.CATEGORY))
+                        .uid(Uids.CATEGORY_FEATURES)
+                        .name("Category features")
+                        .map(s -> ClassCountFunction.assignClassKey(s, classKeyMode))
+                        .returns(LabeledSample.class)
+                        .uid(Uids.CLASS_KEY)
+                        .name("Assign class key")
+                        .keyBy(s -> s.classKey, TypeInformation.of(String.class))
+                        .process(
+                                new ClassCountFunction(
+                                        settings.weightHalfLife(),
+                                        settings.updateIntervalMillis(),
+                                        settings.entityStateTtl()))
+                        .uid(Uids.CLASS_COUNTS)
+                        .name("Class counts (per class)");
+
+        DataStream<ClassCountUpdate> updates = counted.getSideOutput(Tags.CLASS_COUNTS);
+        SingleOutputStreamOperator<ClassWeights> tables =
+                updates.keyBy(u -> 0, TypeInformation.of(Integer.class))
+                        .process(
+                                new WeightTableFunction(
+                                        settings.weighting(),
+                                        settings.weightHalfLife(),
+                                        settings.entityStateTtl(),
+                                        settings.topClassMetrics()))
+                        .returns(new AvroTypeInfo<>(ClassWeights.class))
+                        .setParallelism(1)
+                        .setMaxParallelism(1)
+                        .uid(Uids.WEIGHT_TABLE)
+                        .name("Weight table (global)");
+
+        BroadcastStream<ClassWeights> broadcastTables =
+                tables.broadcast(StampWeightsFunction.TABLE);
+        counted.connect(broadcastTables)
+                .process(new StampWeightsFunction(settings.downSampling(), settings.eventsTopic()))
+                .returns(new AvroTypeInfo<>(Sample.class))
+                .uid(Uids.STAMP)
+                .name("Stamp weights and down-sample")
+                .sinkTo(samplesSink)
+                .uid(Uids.SAMPLES_SINK)
+                .name("weighted-samples");
+
+        // One writer, so the versions appear in the topic in order.
+        tables.sinkTo(weightsSink).setParallelism(1).uid(Uids.WEIGHTS_SINK).name("class-weights");
+
+        routed.getSideOutput(Tags.DEAD_LETTERS)
+                .union(attributed.getSideOutput(Tags.DEAD_LETTERS))
+                .sinkTo(deadLetterSink)
+                .uid(Uids.DLQ_SINK)
+                .name("events-dlq");
+    }
+
+    private EntityFeaturesFunction entityFeatures(int offset) {
+        return new EntityFeaturesFunction(
+                offset,
+                settings.featureHalfLife(),
+                settings.ctrPriorClicks(),
+                settings.ctrPriorExposures(),
+                settings.entityStateTtl());
+    }
+
+    /** The Kafka source of {@link IngestedEvent}s. */
+    public static KafkaSource<IngestedEvent> kafkaSource(SampleWeightingSettings settings) {
+        OffsetsInitializer start =
+                switch (settings.startingOffsets()) {
+                    case "latest" -> OffsetsInitializer.latest();
+                    case "committed" ->
+                            OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                    default -> OffsetsInitializer.earliest();
+                };
+        KafkaSourceBuilder<IngestedEvent> builder =
+                KafkaSource.<IngestedEvent>builder()
+                        .setBootstrapServers(settings.bootstrapServers())
+                        .setTopics(settings.eventsTopic())
+                        .setGroupId(settings.groupId())
+                        .setStartingOffsets(start)
+                        .setDeserializer(
+                                new IngestedEventDeserializer(
+                                        new EventValidator(settings.limits())))
+                        .setProperty("isolation.level", "read_committed")
+                        .setProperty("partition.discovery.interval.ms", "60000");
+        if (settings.bounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    /** An exactly-once Kafka sink of one Avro type. */
+    public static <T extends org.apache.avro.specific.SpecificRecordBase> KafkaSink<T> kafkaSink(
+            SampleWeightingSettings settings,
+            String topic,
+            Class<T> type,
+            org.apache.flink.util.function.SerializableFunction<T, String> key,
+            String idSuffix) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setRecordSerializer(new AvroRecordSerializer<>(topic, type, key))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(settings.transactionalIdPrefix() + "-" + idSuffix)
+                .setProperty(
+                        "transaction.timeout.ms",
+                        String.valueOf(settings.transactionTimeout().toMillis()))
+                .build();
+    }
+
+    /** {@code --key value} pairs to a map; a key without value is an error naming it. */
+    static Map<String, String> parseArgs(String[] args) {
+        Map<String, String> out = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("Expected --key value, got '" + a + "'");
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("Option '" + a.substring(2) + "' has no value");
+            }
+            out.put(a.substring(2), args[++i]);
+        }
+        return out;
+    }
+}

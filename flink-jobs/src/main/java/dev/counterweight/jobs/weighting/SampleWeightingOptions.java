@@ -1,0 +1,384 @@
+package dev.counterweight.jobs.weighting;
+
+import dev.counterweight.core.attribution.ClassKeyMode;
+import dev.counterweight.core.weighting.WeightingStrategy;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Every setting of {@link SampleWeightingJob}, as typed, documented options. Pass them as {@code
+ * --key value} arguments or in the Flink configuration; {@link SampleWeightingSettings#from}
+ * validates them and fails naming the key.
+ */
+public final class SampleWeightingOptions {
+
+    private SampleWeightingOptions() {}
+
+    // --- Kafka -------------------------------------------------------------------------------
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+            ConfigOptions.key("kafka.bootstrap-servers")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Kafka bootstrap servers, e.g. 127.0.0.1:9092. Required.");
+
+    public static final ConfigOption<String> EVENTS_TOPIC =
+            ConfigOptions.key("kafka.events-topic")
+                    .stringType()
+                    .defaultValue("events")
+                    .withDescription("Topic of UserEvent records (Avro single-object encoding).");
+
+    public static final ConfigOption<String> SAMPLES_TOPIC =
+            ConfigOptions.key("kafka.samples-topic")
+                    .stringType()
+                    .defaultValue("weighted-samples")
+                    .withDescription("Topic the weighted Sample records are written to.");
+
+    public static final ConfigOption<String> WEIGHTS_TOPIC =
+            ConfigOptions.key("kafka.weights-topic")
+                    .stringType()
+                    .defaultValue("class-weights")
+                    .withDescription("Compacted topic the versioned ClassWeights tables go to.");
+
+    public static final ConfigOption<String> DLQ_TOPIC =
+            ConfigOptions.key("kafka.dlq-topic")
+                    .stringType()
+                    .defaultValue("events-dlq")
+                    .withDescription("Topic of DeadLetter records for input the job cannot use.");
+
+    public static final ConfigOption<String> GROUP_ID =
+            ConfigOptions.key("kafka.group-id")
+                    .stringType()
+                    .defaultValue("counterweight-sample-weighting")
+                    .withDescription(
+                            "Consumer group id (offsets are committed on checkpoints for"
+                                    + " monitoring only; the job restores from its own state).");
+
+    public static final ConfigOption<String> STARTING_OFFSETS =
+            ConfigOptions.key("kafka.starting-offsets")
+                    .stringType()
+                    .defaultValue("earliest")
+                    .withDescription(
+                            "Where a fresh start reads from: earliest, latest or committed.");
+
+    public static final ConfigOption<Boolean> BOUNDED =
+            ConfigOptions.key("kafka.bounded")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Stop at the end offsets seen at start (replays and tests): the job"
+                                    + " then flushes every window and finishes.");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
+            ConfigOptions.key("kafka.transactional-id-prefix")
+                    .stringType()
+                    .defaultValue("counterweight-weighting")
+                    .withDescription(
+                            "Prefix of the exactly-once sinks' transactional ids; unique per job"
+                                    + " on a cluster.");
+
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
+            ConfigOptions.key("kafka.transaction-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription(
+                            "Producer transaction.timeout.ms of the exactly-once sinks; must be"
+                                    + " below the broker's transaction.max.timeout.ms (15 min by"
+                                    + " default) and above the checkpoint interval.");
+
+    public static final ConfigOption<Integer> PARTITIONS =
+            ConfigOptions.key("kafka.partitions")
+                    .intType()
+                    .defaultValue(2)
+                    .withDescription("Partitions of the data topics, used by 'topics create'.");
+
+    // --- Event time and validation -----------------------------------------------------------
+
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
+            ConfigOptions.key("watermark.out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "Bound of event-time disorder; events older than the watermark go to"
+                                    + " the dead-letter topic as LATE_EVENT.");
+
+    public static final ConfigOption<Duration> IDLENESS =
+            ConfigOptions.key("watermark.idleness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "A source partition without events for this long stops holding back"
+                                    + " the watermark.");
+
+    public static final ConfigOption<Duration> MAX_FUTURE =
+            ConfigOptions.key("validation.max-future")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription(
+                            "An event time more than this after its Kafka record timestamp is"
+                                    + " rejected as BAD_TIMESTAMP.");
+
+    public static final ConfigOption<Long> MIN_EVENT_TIME =
+            ConfigOptions.key("validation.min-event-time")
+                    .longType()
+                    .defaultValue(946_684_800_000L)
+                    .withDescription(
+                            "Earliest accepted event time (epoch ms; default 2000-01-01)."
+                                    + " Earlier ones are rejected as BAD_TIMESTAMP.");
+
+    public static final ConfigOption<Integer> MAX_STRING_LENGTH =
+            ConfigOptions.key("validation.max-string-length")
+                    .intType()
+                    .defaultValue(256)
+                    .withDescription("Longest accepted id string; longer is OVERSIZED_FIELD.");
+
+    public static final ConfigOption<Integer> MAX_FEATURES =
+            ConfigOptions.key("validation.max-features")
+                    .intType()
+                    .defaultValue(256)
+                    .withDescription("Most dense features accepted on one event.");
+
+    public static final ConfigOption<Integer> MAX_RECORD_BYTES =
+            ConfigOptions.key("validation.max-record-bytes")
+                    .intType()
+                    .defaultValue(64 * 1024)
+                    .withDescription("Largest accepted record value in bytes.");
+
+    // --- State --------------------------------------------------------------------------------
+
+    public static final ConfigOption<Duration> DEDUP_TTL =
+            ConfigOptions.key("dedup.ttl")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(24))
+                    .withDescription(
+                            "How long an event id is remembered to drop its duplicates"
+                                    + " (processing-time state TTL).");
+
+    public static final ConfigOption<Duration> ATTRIBUTION_WINDOW =
+            ConfigOptions.key("attribution.window")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(30))
+                    .withDescription(
+                            "Clicks and purchases within this event time after an exposure set"
+                                    + " its labels; the sample is emitted when it closes.");
+
+    public static final ConfigOption<Duration> CORRECTION_HORIZON =
+            ConfigOptions.key("attribution.correction-horizon")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(24))
+                    .withDescription(
+                            "A purchase up to this long after the window closed emits a"
+                                    + " correction sample (delayed feedback); 0 disables.");
+
+    public static final ConfigOption<Duration> FEATURE_HALF_LIFE =
+            ConfigOptions.key("features.half-life")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription(
+                            "Half-life of the decayed user/item/category activity features.");
+
+    public static final ConfigOption<Double> CTR_PRIOR_CLICKS =
+            ConfigOptions.key("features.ctr-prior-clicks")
+                    .doubleType()
+                    .defaultValue(1.0)
+                    .withDescription("Beta-prior clicks of the smoothed item CTR.");
+
+    public static final ConfigOption<Double> CTR_PRIOR_EXPOSURES =
+            ConfigOptions.key("features.ctr-prior-exposures")
+                    .doubleType()
+                    .defaultValue(20.0)
+                    .withDescription("Beta-prior exposures of the smoothed item CTR.");
+
+    public static final ConfigOption<Duration> ENTITY_STATE_TTL =
+            ConfigOptions.key("features.state-ttl")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(7))
+                    .withDescription(
+                            "Idle user/item/category/class state is dropped after this long"
+                                    + " (processing-time TTL), so key growth is bounded.");
+
+    // --- Classes and weights -------------------------------------------------------------------
+
+    public static final ConfigOption<ClassKeyMode> CLASS_KEY =
+            ConfigOptions.key("classes.key")
+                    .enumType(ClassKeyMode.class)
+                    .defaultValue(ClassKeyMode.CATEGORY_LABEL)
+                    .withDescription(
+                            "Class of a sample: CATEGORY, CATEGORY_LABEL, LABEL or POPULARITY.");
+
+    public static final ConfigOption<WeightingStrategy> STRATEGY =
+            ConfigOptions.key("weights.strategy")
+                    .enumType(WeightingStrategy.class)
+                    .defaultValue(WeightingStrategy.SQRT_INVERSE)
+                    .withDescription(
+                            "NONE, INVERSE (N/(K n_c)), SQRT_INVERSE or EFFECTIVE_NUMBER (Cui et"
+                                    + " al. 2019).");
+
+    public static final ConfigOption<Double> BETA =
+            ConfigOptions.key("weights.beta")
+                    .doubleType()
+                    .defaultValue(0.999)
+                    .withDescription("Beta of EFFECTIVE_NUMBER, in (0, 1).");
+
+    public static final ConfigOption<Double> MIN_WEIGHT =
+            ConfigOptions.key("weights.min")
+                    .doubleType()
+                    .defaultValue(0.05)
+                    .withDescription("Lower clip of raw class weights (> 0).");
+
+    public static final ConfigOption<Double> MAX_WEIGHT =
+            ConfigOptions.key("weights.max")
+                    .doubleType()
+                    .defaultValue(20.0)
+                    .withDescription("Upper clip of raw class weights (>= weights.min).");
+
+    public static final ConfigOption<Boolean> NORMALISE =
+            ConfigOptions.key("weights.normalise")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Rescale after clipping so the count-weighted mean weight is 1.");
+
+    public static final ConfigOption<Duration> WEIGHT_HALF_LIFE =
+            ConfigOptions.key("weights.half-life")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(6))
+                    .withDescription(
+                            "Half-life of the decayed class counts; 0 means no decay (plain"
+                                    + " counts).");
+
+    public static final ConfigOption<Duration> UPDATE_INTERVAL =
+            ConfigOptions.key("weights.update-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription(
+                            "Event-time interval of weight-table updates: a new version is"
+                                    + " published each time the watermark passes a multiple of"
+                                    + " it and some class changed.");
+
+    public static final ConfigOption<Integer> TOP_CLASS_METRICS =
+            ConfigOptions.key("metrics.top-classes")
+                    .intType()
+                    .defaultValue(10)
+                    .withDescription("Classes with the largest counts that get their own gauges.");
+
+    // --- Down-sampling -------------------------------------------------------------------------
+
+    public static final ConfigOption<Double> DOWNSAMPLING_RATE =
+            ConfigOptions.key("downsampling.rate")
+                    .doubleType()
+                    .defaultValue(1.0)
+                    .withDescription(
+                            "Probability of keeping a negative sample, in (0, 1]; 1 disables."
+                                    + " Kept negatives get weight x 1/rate.");
+
+    public static final ConfigOption<List<String>> DOWNSAMPLING_CLASS_RATES =
+            ConfigOptions.key("downsampling.class-rates")
+                    .stringType()
+                    .asList()
+                    .defaultValues()
+                    .withDescription(
+                            "Per-class overrides of downsampling.rate as classKey=rate items,"
+                                    + " separated by ';'.");
+
+    public static final ConfigOption<Long> DOWNSAMPLING_SEED =
+            ConfigOptions.key("downsampling.seed")
+                    .longType()
+                    .defaultValue(42L)
+                    .withDescription(
+                            "Seed of the deterministic keep decision (a replay keeps the same"
+                                    + " samples).");
+
+    // --- Runtime -----------------------------------------------------------------------------
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+            ConfigOptions.key("job.checkpoint-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "Checkpoint interval; also how often exactly-once output becomes"
+                                    + " visible to read_committed consumers.");
+
+    public static final ConfigOption<String> CHECKPOINT_DIR =
+            ConfigOptions.key("job.checkpoint-dir")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Checkpoint storage URI (file:///..., s3://...); if unset, Flink's"
+                                    + " own execution.checkpointing.dir applies.");
+
+    public static final ConfigOption<Integer> RESTART_ATTEMPTS =
+            ConfigOptions.key("job.restart-attempts")
+                    .intType()
+                    .defaultValue(10)
+                    .withDescription("Fixed-delay restart attempts before the job fails.");
+
+    public static final ConfigOption<Duration> RESTART_DELAY =
+            ConfigOptions.key("job.restart-delay")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription("Delay between restart attempts.");
+
+    public static final ConfigOption<Integer> PARALLELISM =
+            ConfigOptions.key("job.parallelism")
+                    .intType()
+                    .defaultValue(-1)
+                    .withDescription("Job parallelism; -1 keeps the cluster default.");
+
+    public static final ConfigOption<String> JOB_NAME =
+            ConfigOptions.key("job.name")
+                    .stringType()
+                    .defaultValue("counterweight-sample-weighting")
+                    .withDescription(
+                            "Name of the job in the Flink UI; key of the class-weights records.");
+
+    /** All options, for docs and {@code --help}. */
+    public static List<ConfigOption<?>> all() {
+        return List.of(
+                BOOTSTRAP_SERVERS,
+                EVENTS_TOPIC,
+                SAMPLES_TOPIC,
+                WEIGHTS_TOPIC,
+                DLQ_TOPIC,
+                GROUP_ID,
+                STARTING_OFFSETS,
+                BOUNDED,
+                TRANSACTIONAL_ID_PREFIX,
+                TRANSACTION_TIMEOUT,
+                PARTITIONS,
+                OUT_OF_ORDERNESS,
+                IDLENESS,
+                MAX_FUTURE,
+                MIN_EVENT_TIME,
+                MAX_STRING_LENGTH,
+                MAX_FEATURES,
+                MAX_RECORD_BYTES,
+                DEDUP_TTL,
+                ATTRIBUTION_WINDOW,
+                CORRECTION_HORIZON,
+                FEATURE_HALF_LIFE,
+                CTR_PRIOR_CLICKS,
+                CTR_PRIOR_EXPOSURES,
+                ENTITY_STATE_TTL,
+                CLASS_KEY,
+                STRATEGY,
+                BETA,
+                MIN_WEIGHT,
+                MAX_WEIGHT,
+                NORMALISE,
+                WEIGHT_HALF_LIFE,
+                UPDATE_INTERVAL,
+                TOP_CLASS_METRICS,
+                DOWNSAMPLING_RATE,
+                DOWNSAMPLING_CLASS_RATES,
+                DOWNSAMPLING_SEED,
+                CHECKPOINT_INTERVAL,
+                CHECKPOINT_DIR,
+                RESTART_ATTEMPTS,
+                RESTART_DELAY,
+                PARALLELISM,
+                JOB_NAME);
+    }
+}

@@ -1,0 +1,194 @@
+package dev.counterweight.jobs.weighting;
+
+import dev.counterweight.avro.ClassWeight;
+import dev.counterweight.avro.ClassWeights;
+import dev.counterweight.core.decay.DecayedCount;
+import dev.counterweight.core.decay.HalfLife;
+import dev.counterweight.core.weighting.WeightTable;
+import dev.counterweight.core.weighting.WeightingConfig;
+import dev.counterweight.jobs.weighting.internal.ClassCountUpdate;
+import dev.counterweight.jobs.weighting.internal.CountState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The single global operator (one key, parallelism 1) that folds per-class counts into the
+ * versioned weight table: at each update boundary it applies the updates of that boundary, values
+ * every class count at the boundary, and computes the table with {@link WeightTable#compute}.
+ * Publishes gauges for the Flink UI: number of classes, imbalance ratio, effective sample size,
+ * table version and age, and count and weight of the top classes.
+ */
+public class WeightTableFunction
+        extends KeyedProcessFunction<Integer, ClassCountUpdate, ClassWeights> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** State names; part of savepoint compatibility, never rename. */
+    public static final String COUNTS = "class-counts";
+
+    public static final String PENDING = "pending-updates";
+    public static final String VERSION = "table-version";
+
+    private final WeightingConfig config;
+    private final HalfLife halfLife;
+    private final Duration classTtl;
+    private final int topClassMetrics;
+
+    private transient MapState<String, CountState> counts;
+    private transient MapState<String, ClassCountUpdate> pendingUpdates;
+    private transient ValueState<Long> version;
+
+    private transient volatile WeightTable latest;
+    private transient volatile long latestPublishedAtMillis;
+    private transient Set<String> classGauges;
+    private transient MetricGroup metrics;
+
+    public WeightTableFunction(
+            WeightingConfig config, HalfLife halfLife, Duration classTtl, int topClassMetrics) {
+        this.config = config;
+        this.halfLife = halfLife;
+        this.classTtl = classTtl;
+        this.topClassMetrics = topClassMetrics;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        MapStateDescriptor<String, CountState> countsDescriptor =
+                new MapStateDescriptor<>(
+                        COUNTS, Types.STRING, TypeInformation.of(CountState.class));
+        countsDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(classTtl).build());
+        counts = getRuntimeContext().getMapState(countsDescriptor);
+        pendingUpdates =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        PENDING,
+                                        Types.STRING,
+                                        TypeInformation.of(ClassCountUpdate.class)));
+        version = getRuntimeContext().getState(new ValueStateDescriptor<>(VERSION, Types.LONG));
+        classGauges = new HashSet<>();
+        metrics = getRuntimeContext().getMetricGroup();
+        metrics.gauge("numClasses", () -> latest == null ? 0 : latest.size());
+        metrics.gauge(
+                "imbalanceRatio", () -> latest == null ? Double.NaN : latest.imbalanceRatio());
+        metrics.gauge(
+                "effectiveSampleSize",
+                () -> latest == null ? Double.NaN : latest.effectiveSampleSize());
+        metrics.gauge("weightTableVersion", () -> latest == null ? 0L : latest.version());
+        metrics.gauge(
+                "weightTableAgeMs",
+                () -> latest == null ? -1L : System.currentTimeMillis() - latestPublishedAtMillis);
+    }
+
+    @Override
+    public void processElement(ClassCountUpdate update, Context ctx, Collector<ClassWeights> out)
+            throws Exception {
+        pendingUpdates.put(update.boundary + "|" + update.classKey, update);
+        ctx.timerService().registerEventTimeTimer(update.boundary);
+    }
+
+    @Override
+    public void onTimer(long boundary, OnTimerContext ctx, Collector<ClassWeights> out)
+            throws Exception {
+        List<String> applied = new ArrayList<>();
+        Iterator<Map.Entry<String, ClassCountUpdate>> it = pendingUpdates.iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, ClassCountUpdate> e = it.next();
+            ClassCountUpdate u = e.getValue();
+            if (u.boundary <= boundary) {
+                CountState c = new CountState();
+                c.value = u.value;
+                c.referenceTime = u.referenceTime;
+                counts.put(u.classKey, c);
+                applied.add(e.getKey());
+            }
+        }
+        if (applied.isEmpty()) {
+            return;
+        }
+        for (String key : applied) {
+            pendingUpdates.remove(key);
+        }
+        Map<String, Double> valued = new HashMap<>();
+        for (Map.Entry<String, CountState> e : counts.entries()) {
+            DecayedCount c = e.getValue().toDecayedCount();
+            valued.put(e.getKey(), c.valueAt(boundary, halfLife));
+        }
+        long next = (version.value() == null ? 0L : version.value()) + 1;
+        version.update(next);
+        WeightTable table = WeightTable.compute(next, valued, config);
+        out.collect(toAvro(table, boundary, halfLife));
+        latest = table;
+        latestPublishedAtMillis = System.currentTimeMillis();
+        registerTopClassGauges(table);
+    }
+
+    /** The Avro form of a table. */
+    static ClassWeights toAvro(WeightTable table, long computedAt, HalfLife halfLife) {
+        List<ClassWeight> classes = new ArrayList<>(table.size());
+        table.entries().forEach((k, v) -> classes.add(new ClassWeight(k, v.count(), v.weight())));
+        return ClassWeights.newBuilder()
+                .setVersion(table.version())
+                .setStrategy(table.strategy().name())
+                .setComputedAt(Instant.ofEpochMilli(computedAt))
+                .setHalfLifeMillis(halfLife.millis())
+                .setTotalCount(table.totalCount())
+                .setEffectiveSampleSize(table.effectiveSampleSize())
+                .setImbalanceRatio(table.imbalanceRatio())
+                .setFallbackWeight(table.fallbackWeight())
+                .setClasses(classes)
+                .build();
+    }
+
+    private void registerTopClassGauges(WeightTable table) {
+        if (topClassMetrics == 0) {
+            return;
+        }
+        table.entries().entrySet().stream()
+                .sorted(
+                        Comparator.comparingDouble(
+                                        (Map.Entry<
+                                                                String,
+                                                                dev.counterweight.core.weighting
+                                                                        .ClassWeight>
+                                                        e) -> -e.getValue().count())
+                                .thenComparing(Map.Entry::getKey))
+                .limit(topClassMetrics)
+                .map(Map.Entry::getKey)
+                .filter(classGauges::add)
+                .forEach(
+                        key -> {
+                            MetricGroup group = metrics.addGroup("class", key);
+                            group.gauge("count", () -> entry(key, true));
+                            group.gauge("weight", () -> entry(key, false));
+                        });
+    }
+
+    private double entry(String key, boolean count) {
+        WeightTable t = latest;
+        if (t == null || !t.contains(key)) {
+            return Double.NaN;
+        }
+        var e = t.entries().get(key);
+        return count ? e.count() : e.weight();
+    }
+}

@@ -1,0 +1,430 @@
+package dev.counterweight.learner.model;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.SubsetVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.EmbeddingLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/**
+ * The {@link RankingModel} on a Deeplearning4j {@link ComputationGraph}: an ESMM multi-task
+ * network.
+ *
+ * <pre>
+ * user, item, category ─ EmbeddingLayer each ─┐
+ * dense ──────────────────────────────────────┴─ merge ─ shared bottom MLP (or MMoE)
+ *   ├─ CTR tower ─ ctr_logit ─┬─ loss "ctr" (sigmoid inside the loss; click label)
+ *   │                         └─ sigmoid ─ ctr_prob ─┐
+ *   └─ CVR tower ─ cvr_logit ─── sigmoid ─ cvr_prob ─┴─ product ─ ctcvr_prob ─ loss "ctcvr"
+ *                                                        (identity; conversion label)
+ * </pre>
+ *
+ * <p>The CTR loss sees the logit (sigmoid activation inside the loss, numerically exact); the CTCVR
+ * loss sees the probability product (identity activation, clipped). CVR itself has no label of its
+ * own: as in ESMM it is learned over all exposures through CTCVR = CTR × CVR. Both losses are
+ * {@link WeightedBinaryCrossEntropy} in {@link LossLayer}s, with the per-example weights in the
+ * label masks, scaled per batch to {@code w_i * n / sum(w)}: DL4J divides gradients by the batch
+ * size {@code n}, so the objective becomes the weighted mean {@code sum(w_i * loss_i) / sum(w)},
+ * which is invariant under replacing a weight-2 example by two copies. The optimiser is Adam.
+ *
+ * <p>The network's floating-point type is ND4J's default at creation time ({@code float} unless a
+ * caller changed it, as the double-precision tests do) and is stored in the model file. Embedding
+ * layers are configured with explicit {@code nIn}; the graph deliberately does not use {@code
+ * setInputTypes}, which in 1.0.0-M2.1 resets embedding vocabulary sizes to 1.
+ *
+ * <p>Not thread-safe.
+ */
+public final class Dl4jRankingModel implements RankingModel {
+
+    /** Names of the graph's outputs (loss layers), in order, and of its probability vertices. */
+    static final String CTR_OUTPUT = "ctr";
+
+    static final String CTCVR_OUTPUT = "ctcvr";
+    static final String CTR_PROB = "ctr_prob";
+    static final String CVR_PROB = "cvr_prob";
+    static final String CTCVR_PROB = "ctcvr_prob";
+
+    private static final String CONFIG_KEY = "counterweight-model-config";
+
+    private final ModelConfig config;
+    private final ComputationGraph graph;
+
+    private Dl4jRankingModel(ModelConfig config, ComputationGraph graph) {
+        this.config = config;
+        this.graph = graph;
+    }
+
+    /**
+     * Creates a freshly initialised model trained with Adam at {@link ModelConfig#learningRate()}.
+     *
+     * @param config the network configuration
+     * @return the model
+     */
+    public static Dl4jRankingModel create(ModelConfig config) {
+        return create(config, new Adam(config.learningRate()));
+    }
+
+    /**
+     * Creates a freshly initialised model with another optimiser (tests use plain SGD, whose single
+     * step is an exact function of the gradient).
+     */
+    static Dl4jRankingModel create(ModelConfig config, IUpdater updater) {
+        Objects.requireNonNull(config, "config must not be null");
+        Objects.requireNonNull(updater, "updater must not be null");
+        ComputationGraph graph = new ComputationGraph(buildGraph(config, updater));
+        graph.init();
+        return new Dl4jRankingModel(config, graph);
+    }
+
+    /**
+     * Loads a model written by {@link #save(Path)}, with its optimiser state.
+     *
+     * @param file the model file
+     * @return the model
+     * @throws IOException if the file cannot be read or lacks the model configuration
+     */
+    public static Dl4jRankingModel load(Path file) throws IOException {
+        Objects.requireNonNull(file, "file must not be null");
+        try {
+            ComputationGraph graph = ModelSerializer.restoreComputationGraph(file.toFile(), true);
+            String encoded = ModelSerializer.getObjectFromFile(file.toFile(), CONFIG_KEY);
+            return new Dl4jRankingModel(ModelConfig.decode(encoded), graph);
+        } catch (RuntimeException e) {
+            throw new IOException(
+                    file + " is not a Counterweight model file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Returns the configuration this model was built from. */
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** Returns the underlying graph, for tests and diagnostics. */
+    ComputationGraph graph() {
+        return graph;
+    }
+
+    @Override
+    public void train(Batch batch) {
+        MultiDataSet data = toDataSet(batch);
+        if (batch.totalWeight() == 0) {
+            return;
+        }
+        graph.fit(data);
+    }
+
+    /**
+     * Builds the graph's inputs, labels and label masks; the masks hold the weights scaled to
+     * {@code w_i * n / sum(w)} (all 0 if the total weight is 0).
+     */
+    MultiDataSet toDataSet(Batch batch) {
+        INDArray[] features = features(batch);
+        int n = batch.size();
+        double total = batch.totalWeight();
+        // Scaled so that DL4J's division by n turns sum(mask_i * grad_i) into the weighted mean.
+        double scale = total > 0 ? n / total : 0.0;
+        double[] mask = new double[n];
+        for (int i = 0; i < n; i++) {
+            mask[i] = batch.weight()[i] * scale;
+        }
+        DataType type = dataType();
+        INDArray maskArray = column(mask, type);
+        INDArray[] labels = {
+            column(batch.clickLabel(), type), column(batch.conversionLabel(), type)
+        };
+        return new MultiDataSet(
+                features, labels, null, new INDArray[] {maskArray, maskArray.dup()});
+    }
+
+    @Override
+    public Scores score(Batch batch) {
+        Map<String, INDArray> activations = graph.feedForward(features(batch), false);
+        return new Scores(
+                activations.get(CTR_PROB).toDoubleVector(),
+                activations.get(CVR_PROB).toDoubleVector(),
+                activations.get(CTCVR_PROB).toDoubleVector());
+    }
+
+    @Override
+    public void save(Path file) throws IOException {
+        Objects.requireNonNull(file, "file must not be null");
+        Path target = file.toAbsolutePath();
+        Path temp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp");
+        try {
+            ModelSerializer.writeModel(graph, temp.toFile(), true);
+            ModelSerializer.addObjectToFile(temp.toFile(), CONFIG_KEY, config.encode());
+            try {
+                Files.move(
+                        temp,
+                        target,
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    @Override
+    public long iterations() {
+        return graph.getIterationCount();
+    }
+
+    @Override
+    public String featureFingerprint() {
+        return config.featureFingerprint();
+    }
+
+    @Override
+    public String toString() {
+        return "Dl4jRankingModel[" + config + ", iterations=" + iterations() + "]";
+    }
+
+    private DataType dataType() {
+        return graph.getConfiguration().getDataType();
+    }
+
+    /** Validates the batch against the feature schema and builds the graph inputs. */
+    private INDArray[] features(Batch batch) {
+        Objects.requireNonNull(batch, "batch must not be null");
+        checkRange(batch.userIdx(), config.userVocab(), "userIdx", "userVocab");
+        checkRange(batch.itemIdx(), config.itemVocab(), "itemIdx", "itemVocab");
+        checkRange(batch.categoryIdx(), config.categoryVocab(), "categoryIdx", "categoryVocab");
+        if (batch.denseFeatures() != config.denseFeatures()) {
+            throw new IllegalArgumentException(
+                    "batch has "
+                            + batch.denseFeatures()
+                            + " dense features but the model expects denseFeatures = "
+                            + config.denseFeatures());
+        }
+        DataType type = dataType();
+        List<INDArray> inputs = new ArrayList<>(4);
+        inputs.add(indexColumn(batch.userIdx(), type));
+        inputs.add(indexColumn(batch.itemIdx(), type));
+        inputs.add(indexColumn(batch.categoryIdx(), type));
+        if (config.denseFeatures() > 0) {
+            inputs.add(Nd4j.createFromArray(batch.dense()).castTo(type));
+        }
+        return inputs.toArray(new INDArray[0]);
+    }
+
+    private static void checkRange(int[] indices, int vocabulary, String field, String key) {
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] >= vocabulary) {
+                throw new IllegalArgumentException(
+                        field
+                                + "["
+                                + i
+                                + "] = "
+                                + indices[i]
+                                + " is outside the vocabulary ("
+                                + key
+                                + " = "
+                                + vocabulary
+                                + ")");
+            }
+        }
+    }
+
+    private static INDArray indexColumn(int[] indices, DataType type) {
+        double[] values = new double[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            values[i] = indices[i];
+        }
+        return column(values, type);
+    }
+
+    private static INDArray column(float[] values, DataType type) {
+        return Nd4j.createFromArray(values).reshape(values.length, 1).castTo(type);
+    }
+
+    private static INDArray column(double[] values, DataType type) {
+        return Nd4j.createFromArray(values).reshape(values.length, 1).castTo(type);
+    }
+
+    /** Builds the graph configuration; every layer gets its {@code nIn} explicitly. */
+    static ComputationGraphConfiguration buildGraph(ModelConfig config, IUpdater updater) {
+        int dim = config.embeddingDim();
+        ComputationGraphConfiguration.GraphBuilder g =
+                new NeuralNetConfiguration.Builder()
+                        .seed(config.seed())
+                        .dataType(Nd4j.defaultFloatingPointType())
+                        .updater(updater)
+                        .weightInit(WeightInit.XAVIER)
+                        .graphBuilder();
+        List<String> inputs = new ArrayList<>(List.of("user", "item", "category"));
+        if (config.denseFeatures() > 0) {
+            inputs.add("dense");
+        }
+        g.addInputs(inputs);
+        g.addLayer("user_emb", embedding(config.userVocab(), dim), "user");
+        g.addLayer("item_emb", embedding(config.itemVocab(), dim), "item");
+        g.addLayer("category_emb", embedding(config.categoryVocab(), dim), "category");
+        List<String> merged = new ArrayList<>(List.of("user_emb", "item_emb", "category_emb"));
+        if (config.denseFeatures() > 0) {
+            merged.add("dense");
+        }
+        g.addVertex("merged", new MergeVertex(), merged.toArray(new String[0]));
+        int mergedWidth = 3 * dim + config.denseFeatures();
+
+        int[] bottom = config.bottomLayers();
+        int bottomWidth = bottom[bottom.length - 1];
+        String ctrInput;
+        String cvrInput;
+        if (config.mmoe()) {
+            List<String> experts = new ArrayList<>();
+            for (int e = 0; e < config.experts(); e++) {
+                experts.add(mlp(g, "expert" + e, "merged", mergedWidth, bottom));
+            }
+            ctrInput = mixture(g, "ctr", experts, mergedWidth);
+            cvrInput = mixture(g, "cvr", experts, mergedWidth);
+        } else {
+            ctrInput = mlp(g, "bottom", "merged", mergedWidth, bottom);
+            cvrInput = ctrInput;
+        }
+
+        tower(g, "ctr", ctrInput, bottomWidth, config.towerWidth());
+        tower(g, "cvr", cvrInput, bottomWidth, config.towerWidth());
+        g.addVertex(
+                CTCVR_PROB,
+                new ElementWiseVertex(ElementWiseVertex.Op.Product),
+                CTR_PROB,
+                CVR_PROB);
+        g.addLayer(
+                CTR_OUTPUT,
+                new LossLayer.Builder()
+                        .lossFunction(new WeightedBinaryCrossEntropy())
+                        .activation(Activation.SIGMOID)
+                        .build(),
+                "ctr_logit");
+        g.addLayer(
+                CTCVR_OUTPUT,
+                new LossLayer.Builder()
+                        .lossFunction(new WeightedBinaryCrossEntropy())
+                        .activation(Activation.IDENTITY)
+                        .build(),
+                CTCVR_PROB);
+        g.setOutputs(CTR_OUTPUT, CTCVR_OUTPUT);
+        return g.build();
+    }
+
+    private static EmbeddingLayer embedding(int vocabulary, int dim) {
+        return new EmbeddingLayer.Builder()
+                .nIn(vocabulary)
+                .nOut(dim)
+                .activation(Activation.IDENTITY)
+                .hasBias(false)
+                .build();
+    }
+
+    /** Adds a ReLU MLP and returns the name of its last layer. */
+    private static String mlp(
+            ComputationGraphConfiguration.GraphBuilder g,
+            String prefix,
+            String input,
+            int inputWidth,
+            int[] widths) {
+        String previous = input;
+        int nIn = inputWidth;
+        for (int l = 0; l < widths.length; l++) {
+            String name = prefix + "_" + l;
+            g.addLayer(
+                    name,
+                    new DenseLayer.Builder()
+                            .nIn(nIn)
+                            .nOut(widths[l])
+                            .activation(Activation.RELU)
+                            .build(),
+                    previous);
+            previous = name;
+            nIn = widths[l];
+        }
+        return previous;
+    }
+
+    /**
+     * Adds the MMoE gate of one task, {@code sum_e softmax(W x)_e * expert_e(x)}, and returns the
+     * name of the mixed output.
+     */
+    private static String mixture(
+            ComputationGraphConfiguration.GraphBuilder g,
+            String task,
+            List<String> experts,
+            int mergedWidth) {
+        String gate = task + "_gate";
+        g.addLayer(
+                gate,
+                new DenseLayer.Builder()
+                        .nIn(mergedWidth)
+                        .nOut(experts.size())
+                        .activation(Activation.SOFTMAX)
+                        .build(),
+                "merged");
+        String[] weighted = new String[experts.size()];
+        for (int e = 0; e < experts.size(); e++) {
+            String share = gate + "_" + e;
+            g.addVertex(share, new SubsetVertex(e, e), gate);
+            weighted[e] = task + "_expert" + e;
+            // The [batch, 1] gate share broadcasts over the expert's columns.
+            g.addVertex(
+                    weighted[e],
+                    new ElementWiseVertex(ElementWiseVertex.Op.Product),
+                    experts.get(e),
+                    share);
+        }
+        String mixed = task + "_mixture";
+        g.addVertex(mixed, new ElementWiseVertex(ElementWiseVertex.Op.Add), weighted);
+        return mixed;
+    }
+
+    /** Adds a task tower: ReLU hidden layer, logit, sigmoid probability. */
+    private static void tower(
+            ComputationGraphConfiguration.GraphBuilder g,
+            String task,
+            String input,
+            int inputWidth,
+            int width) {
+        g.addLayer(
+                task + "_tower",
+                new DenseLayer.Builder()
+                        .nIn(inputWidth)
+                        .nOut(width)
+                        .activation(Activation.RELU)
+                        .build(),
+                input);
+        g.addLayer(
+                task + "_logit",
+                new DenseLayer.Builder().nIn(width).nOut(1).activation(Activation.IDENTITY).build(),
+                task + "_tower");
+        g.addLayer(
+                task + "_prob",
+                new ActivationLayer.Builder().activation(Activation.SIGMOID).build(),
+                task + "_logit");
+    }
+}

@@ -1,0 +1,66 @@
+package dev.counterweight.learner.model;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A multi-task CTR/CVR ranking model that is fine-tuned continuously on weighted mini-batches.
+ *
+ * <p>The contract is engine-neutral: callers (trainer, evaluator, snapshot publisher, scoring
+ * library) see only primitive {@link Batch batches} and {@link Scores}, so the engine behind it can
+ * be replaced. Implementations are not thread-safe; confine each instance to one thread or
+ * synchronise externally.
+ */
+public interface RankingModel {
+
+    /**
+     * Performs one optimisation step on {@code batch}. The objective is the weighted mean of the
+     * per-example losses, {@code sum(w_i * loss_i) / sum(w_i)}, of the CTR task (click label) plus
+     * the CTCVR task (conversion label); an example with weight {@code k} counts exactly like
+     * {@code k} copies with weight 1. A batch whose weights are all 0 carries no information and
+     * performs no step ({@link #iterations()} does not advance).
+     *
+     * @param batch the examples
+     * @throws IllegalArgumentException if the batch does not fit this model's feature schema
+     */
+    void train(Batch batch);
+
+    /**
+     * Scores {@code batch} without training; labels and weights are ignored.
+     *
+     * @param batch the examples
+     * @return the probabilities, row for row
+     * @throws IllegalArgumentException if the batch does not fit this model's feature schema
+     */
+    Scores score(Batch batch);
+
+    /**
+     * Writes the model, including the optimiser state, to {@code file}, replacing it atomically
+     * where the file system allows. A model loaded from the file continues training bit-exactly as
+     * this one would.
+     *
+     * @param file the target file; its parent directory must exist
+     * @throws IOException if writing fails
+     */
+    void save(Path file) throws IOException;
+
+    /** Returns the number of optimisation steps taken since the model was created. */
+    long iterations();
+
+    /**
+     * Returns the fingerprint of the feature schema (vocabularies, hashing scheme, dense width)
+     * this model was built for; a snapshot may only replace a model with the same fingerprint.
+     */
+    String featureFingerprint();
+
+    /**
+     * Loads a model written by {@link #save(Path)}. Only the Deeplearning4j engine exists today.
+     *
+     * @param file the model file
+     * @return the model, ready to score and to continue training
+     * @throws IOException if the file cannot be read or is not a model file
+     */
+    static RankingModel load(Path file) throws IOException {
+        return Dl4jRankingModel.load(file);
+    }
+}

@@ -1,0 +1,309 @@
+package dev.counterweight.learner.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.counterweight.core.metrics.WindowedBinaryMetrics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+
+/** Tests of the DL4J ranking model in double precision on small networks. */
+class Dl4jRankingModelTest {
+
+    private static final ModelConfig SHARED_BOTTOM =
+            new ModelConfig(20, 15, 6, 3, 2, new int[] {8, 6}, 4, 0.01, 11L, false, 0);
+    private static final ModelConfig MMOE =
+            new ModelConfig(20, 15, 6, 3, 2, new int[] {6}, 4, 0.01, 11L, true, 3);
+
+    @TempDir Path dir;
+
+    @BeforeAll
+    static void doublePrecision() {
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    }
+
+    @AfterAll
+    static void restorePrecision() {
+        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+    }
+
+    static Stream<ModelConfig> architectures() {
+        return Stream.of(SHARED_BOTTOM, MMOE);
+    }
+
+    @Test
+    void embeddingTablesKeepTheirVocabularySizes() {
+        ComputationGraph graph = Dl4jRankingModel.create(SHARED_BOTTOM).graph();
+
+        assertThat(graph.getLayer("user_emb").getParam("W").shape()).containsExactly(20, 3);
+        assertThat(graph.getLayer("item_emb").getParam("W").shape()).containsExactly(15, 3);
+        assertThat(graph.getLayer("category_emb").getParam("W").shape()).containsExactly(6, 3);
+        long embeddings = (20 + 15 + 6) * 3;
+        long bottom = (3 * 3 + 2) * 8 + 8 + 8 * 6 + 6;
+        long towers = 2 * ((6 * 4 + 4) + (4 + 1));
+        assertThat(graph.numParams()).isEqualTo(embeddings + bottom + towers);
+        assertThat(graph.params().dataType()).isEqualTo(DataType.DOUBLE);
+    }
+
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void weightedGraphPassesGradientCheck(ModelConfig config) {
+        Dl4jRankingModel model = Dl4jRankingModel.create(config, new Sgd(1.0));
+        Batch batch =
+                TestingBatches.withWeights(
+                        TestingBatches.random(config, 6, 3L), 0.5f, 2f, 1f, 0f, 3f, 1.25f);
+        MultiDataSet data = model.toDataSet(batch);
+
+        boolean passed =
+                GradientCheckUtil.checkGradients(
+                        new GradientCheckUtil.GraphConfig()
+                                .net(model.graph())
+                                .inputs(data.getFeatures())
+                                .labels(data.getLabels())
+                                .labelMask(data.getLabelsMaskArrays())
+                                .epsilon(1e-6)
+                                .maxRelError(1e-6)
+                                .minAbsoluteError(1e-10)
+                                .exitOnFirstError(true));
+
+        assertThat(passed).isTrue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void stepOnWeightTwoEqualsStepOnTwoCopies(ModelConfig config) {
+        int k = 2;
+        Batch weighted =
+                TestingBatches.withWeights(
+                        TestingBatches.random(config, 5, 5L), 0.5f, 1.5f, 2f, 1f, 0.25f);
+        Batch duplicated = TestingBatches.withRowDuplicated(weighted, k, 1f);
+        Dl4jRankingModel a = Dl4jRankingModel.create(config, new Sgd(0.5));
+        Dl4jRankingModel b = Dl4jRankingModel.create(config, new Sgd(0.5));
+        double[] initial = a.graph().params().toDoubleVector();
+        assertThat(b.graph().params().toDoubleVector()).isEqualTo(initial);
+
+        a.train(weighted);
+        b.train(duplicated);
+
+        double[] pa = a.graph().params().toDoubleVector();
+        double[] pb = b.graph().params().toDoubleVector();
+        double largestStep = 0;
+        double largestDifference = 0;
+        double largestParam = 0;
+        for (int i = 0; i < pa.length; i++) {
+            largestStep = Math.max(largestStep, Math.abs(pa[i] - initial[i]));
+            largestDifference = Math.max(largestDifference, Math.abs(pa[i] - pb[i]));
+            largestParam = Math.max(largestParam, Math.abs(pa[i]));
+        }
+        assertThat(largestStep).as("the step must move the parameters").isGreaterThan(1e-4);
+        assertThat(largestDifference / largestStep).isLessThanOrEqualTo(1e-10);
+        assertThat(largestDifference / largestParam).isLessThanOrEqualTo(1e-10);
+    }
+
+    @Test
+    void weightOneIsNotEquivalentToTwoCopies() {
+        Batch single = TestingBatches.random(SHARED_BOTTOM, 5, 5L);
+        Batch duplicated = TestingBatches.withRowDuplicated(single, 2, 1f);
+        Dl4jRankingModel a = Dl4jRankingModel.create(SHARED_BOTTOM, new Sgd(0.5));
+        Dl4jRankingModel b = Dl4jRankingModel.create(SHARED_BOTTOM, new Sgd(0.5));
+
+        a.train(single);
+        b.train(duplicated);
+
+        assertThat(a.graph().params().toDoubleVector())
+                .isNotEqualTo(b.graph().params().toDoubleVector());
+    }
+
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void ctcvrIsTheProductOfCtrAndCvr(ModelConfig config) {
+        Dl4jRankingModel model = Dl4jRankingModel.create(config);
+        Batch batch = TestingBatches.random(config, 16, 9L);
+        model.train(batch);
+
+        Scores scores = model.score(batch);
+
+        assertThat(scores.size()).isEqualTo(16);
+        for (int i = 0; i < scores.size(); i++) {
+            assertThat(scores.ctr()[i]).isStrictlyBetween(0.0, 1.0);
+            assertThat(scores.cvr()[i]).isStrictlyBetween(0.0, 1.0);
+            assertThat(scores.ctcvr()[i])
+                    .isCloseTo(scores.ctr()[i] * scores.cvr()[i], within(1e-15));
+        }
+    }
+
+    @Test
+    void scoringDoesNotTrain() {
+        Dl4jRankingModel model = Dl4jRankingModel.create(SHARED_BOTTOM);
+        Batch batch = TestingBatches.random(SHARED_BOTTOM, 8, 4L);
+        double[] before = model.graph().params().toDoubleVector();
+
+        Scores first = model.score(batch);
+        Scores second = model.score(batch);
+
+        assertThat(model.iterations()).isZero();
+        assertThat(model.graph().params().toDoubleVector()).isEqualTo(before);
+        assertThat(second.ctr()).isEqualTo(first.ctr());
+    }
+
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void savedModelLoadsWithEqualScoresAndMetadata(ModelConfig config) throws IOException {
+        Dl4jRankingModel model = Dl4jRankingModel.create(config);
+        for (int step = 0; step < 3; step++) {
+            model.train(TestingBatches.random(config, 16, step));
+        }
+        Batch probe = TestingBatches.random(config, 32, 99L);
+        Path file = dir.resolve("model.zip");
+
+        model.save(file);
+        RankingModel loaded = RankingModel.load(file);
+
+        Scores expected = model.score(probe);
+        Scores actual = loaded.score(probe);
+        assertThat(actual.ctr()).isEqualTo(expected.ctr());
+        assertThat(actual.cvr()).isEqualTo(expected.cvr());
+        assertThat(actual.ctcvr()).isEqualTo(expected.ctcvr());
+        assertThat(loaded.iterations()).isEqualTo(3);
+        assertThat(loaded.featureFingerprint()).isEqualTo(model.featureFingerprint());
+        assertThat(((Dl4jRankingModel) loaded).config()).isEqualTo(config);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).as("no temporary file is left behind").containsExactly(file);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = DataType.class,
+            names = {"FLOAT", "DOUBLE"})
+    void trainingResumesBitExactlyFromSavedModel(DataType precision) throws IOException {
+        int total = 6;
+        int before = 3;
+        Nd4j.setDefaultDataTypes(precision, precision);
+        Dl4jRankingModel continuous;
+        Dl4jRankingModel interrupted;
+        try {
+            continuous = Dl4jRankingModel.create(SHARED_BOTTOM);
+            interrupted = Dl4jRankingModel.create(SHARED_BOTTOM);
+        } finally {
+            Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        }
+        assertThat(continuous.graph().params().dataType()).isEqualTo(precision);
+        for (int step = 0; step < before; step++) {
+            continuous.train(TestingBatches.random(SHARED_BOTTOM, 16, step));
+            interrupted.train(TestingBatches.random(SHARED_BOTTOM, 16, step));
+        }
+        Path file = dir.resolve("checkpoint.zip");
+        interrupted.save(file);
+        Dl4jRankingModel resumed = Dl4jRankingModel.load(file);
+
+        for (int step = before; step < total; step++) {
+            continuous.train(TestingBatches.random(SHARED_BOTTOM, 16, step));
+            resumed.train(TestingBatches.random(SHARED_BOTTOM, 16, step));
+        }
+
+        assertThat(resumed.graph().params().dataType()).isEqualTo(precision);
+        assertThat(resumed.iterations()).isEqualTo(total);
+        assertThat(resumed.graph().params().toDoubleVector())
+                .isEqualTo(continuous.graph().params().toDoubleVector());
+        assertThat(resumed.graph().getUpdater().getStateViewArray().toDoubleVector())
+                .isEqualTo(continuous.graph().getUpdater().getStateViewArray().toDoubleVector());
+    }
+
+    @Test
+    void learnsClickSignalFromCategoryAndDenseFeature() {
+        ModelConfig config =
+                new ModelConfig(50, 50, 10, 4, 2, new int[] {16}, 8, 0.01, 3L, false, 0);
+        Dl4jRankingModel model = Dl4jRankingModel.create(config);
+        SplittableRandom rnd = new SplittableRandom(2024);
+        for (int step = 0; step < 300; step++) {
+            model.train(TestingBatches.learnableSignal(config, 64, rnd));
+        }
+
+        Batch holdout = TestingBatches.learnableSignal(config, 2000, rnd);
+        Scores scores = model.score(holdout);
+        WindowedBinaryMetrics ctr = new WindowedBinaryMetrics(holdout.size());
+        for (int i = 0; i < holdout.size(); i++) {
+            ctr.add(scores.ctr()[i], holdout.clickLabel()[i] == 1f);
+        }
+
+        assertThat(model.iterations()).isEqualTo(300);
+        assertThat(ctr.auc(false)).isGreaterThan(0.65);
+    }
+
+    @Test
+    void batchWithZeroTotalWeightTakesNoStep() {
+        Dl4jRankingModel model = Dl4jRankingModel.create(SHARED_BOTTOM);
+        double[] before = model.graph().params().toDoubleVector();
+
+        model.train(
+                TestingBatches.withWeights(TestingBatches.random(SHARED_BOTTOM, 3, 1L), 0, 0, 0));
+
+        assertThat(model.iterations()).isZero();
+        assertThat(model.graph().params().toDoubleVector()).isEqualTo(before);
+    }
+
+    @Test
+    void modelWithoutDenseFeaturesTrainsAndScores() {
+        ModelConfig config = new ModelConfig(10, 10, 4, 2, 0, new int[] {4}, 3, 0.01, 1L, false, 0);
+        Dl4jRankingModel model = Dl4jRankingModel.create(config);
+        Batch batch = TestingBatches.random(config, 8, 2L);
+
+        model.train(batch);
+
+        assertThat(model.iterations()).isEqualTo(1);
+        assertThat(model.score(batch).size()).isEqualTo(8);
+    }
+
+    @Test
+    void rejectsIdsOutsideTheVocabulary() {
+        Dl4jRankingModel model = Dl4jRankingModel.create(SHARED_BOTTOM);
+        Batch batch = TestingBatches.random(SHARED_BOTTOM, 2, 1L);
+        batch.itemIdx()[1] = 15;
+
+        assertThatThrownBy(() -> model.train(batch))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("itemIdx[1] = 15")
+                .hasMessageContaining("itemVocab = 15");
+    }
+
+    @Test
+    void rejectsBatchWithOtherDenseWidth() {
+        Dl4jRankingModel model = Dl4jRankingModel.create(SHARED_BOTTOM);
+        Batch batch =
+                Batch.unlabeled(
+                        new int[] {1}, new int[] {1}, new int[] {1}, new float[][] {{1, 2, 3}});
+
+        assertThatThrownBy(() -> model.score(batch))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("denseFeatures = 2");
+    }
+
+    @Test
+    void loadRejectsFileWithoutModelConfiguration() throws IOException {
+        Path file = dir.resolve("plain-dl4j.zip");
+        org.deeplearning4j.util.ModelSerializer.writeModel(
+                Dl4jRankingModel.create(SHARED_BOTTOM).graph(), file.toFile(), true);
+
+        assertThatThrownBy(() -> Dl4jRankingModel.load(file))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not a Counterweight model file");
+    }
+}

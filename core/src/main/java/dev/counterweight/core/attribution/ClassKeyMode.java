@@ -22,6 +22,24 @@ public enum ClassKeyMode {
         };
     }
 
+    /**
+     * The evaluation group of a class key: the key without its label component ({@code
+     * cat=7|y=click} becomes {@code cat=7}; a label-only key becomes {@code all}). Ranking metrics
+     * need both labels inside a group, which a class that includes the label never has.
+     */
+    public static String evaluationGroup(String classKey) {
+        StringBuilder out = new StringBuilder();
+        for (String part : classKey.split("\\|")) {
+            if (!part.startsWith("y=")) {
+                if (out.length() > 0) {
+                    out.append('|');
+                }
+                out.append(part);
+            }
+        }
+        return out.length() == 0 ? "all" : out.toString();
+    }
+
     /** The label name: {@code purchase} beats {@code click} beats {@code none}. */
     public static String label(boolean click, boolean conversion) {
         return conversion ? "purchase" : click ? "click" : "none";

@@ -18,6 +18,19 @@ class ClassKeyModeTest {
     }
 
     @Test
+    void evaluationGroupDropsTheLabel() {
+        assertThat(ClassKeyMode.evaluationGroup("cat=7|y=click")).isEqualTo("cat=7");
+        assertThat(ClassKeyMode.evaluationGroup("cat=7")).isEqualTo("cat=7");
+        assertThat(ClassKeyMode.evaluationGroup("y=none")).isEqualTo("all");
+        assertThat(ClassKeyMode.evaluationGroup("pop=3")).isEqualTo("pop=3");
+        for (ClassKeyMode mode : ClassKeyMode.values()) {
+            // Samples of one category with different labels share a group.
+            assertThat(ClassKeyMode.evaluationGroup(mode.keyOf("c", true, true, 5)))
+                    .isEqualTo(ClassKeyMode.evaluationGroup(mode.keyOf("c", false, false, 5)));
+        }
+    }
+
+    @Test
     void popularityBucketIsFloorLog2OfOnePlusExposures() {
         for (int e = 0; e < 5_000; e++) {
             int expected = (int) Math.floor(Math.log(1 + e) / Math.log(2) + 1e-12);

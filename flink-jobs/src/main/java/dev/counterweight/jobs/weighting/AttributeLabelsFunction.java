@@ -1,6 +1,7 @@
 package dev.counterweight.jobs.weighting;
 
 import dev.counterweight.avro.UserEvent;
+import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.core.attribution.Action;
 import dev.counterweight.core.attribution.AttributionRules;
 import dev.counterweight.core.attribution.ExposureWindow;

@@ -1,5 +1,6 @@
 package dev.counterweight.jobs.weighting;
 
+import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.core.attribution.ClassKeyMode;
 import dev.counterweight.core.decay.DecayedCount;
 import dev.counterweight.core.decay.HalfLife;

@@ -3,6 +3,8 @@ package dev.counterweight.jobs.weighting;
 import dev.counterweight.avro.ClassWeights;
 import dev.counterweight.avro.DeadLetter;
 import dev.counterweight.avro.Sample;
+import dev.counterweight.connectors.config.CommandLineArgs;
+import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.connectors.kafka.KafkaPreflight;
 import dev.counterweight.core.attribution.ClassKeyMode;
 import dev.counterweight.jobs.weighting.internal.ClassCountUpdate;
@@ -12,7 +14,6 @@ import dev.counterweight.jobs.weighting.internal.Tags;
 import dev.counterweight.jobs.weighting.io.AvroRecordSerializer;
 import dev.counterweight.jobs.weighting.io.IngestedEventDeserializer;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -80,7 +81,7 @@ public final class SampleWeightingJob {
 
     /** Parses {@code --key value} arguments, checks Kafka, and runs the job. */
     public static void main(String[] args) throws Exception {
-        Configuration config = Configuration.fromMap(parseArgs(args));
+        Configuration config = Configuration.fromMap(CommandLineArgs.parse(args));
         SampleWeightingSettings settings = SampleWeightingSettings.from(config);
         preflight(settings);
         StreamExecutionEnvironment env =
@@ -303,21 +304,5 @@ public final class SampleWeightingJob {
                         "transaction.timeout.ms",
                         String.valueOf(settings.transactionTimeout().toMillis()))
                 .build();
-    }
-
-    /** {@code --key value} pairs to a map; a key without value is an error naming it. */
-    static Map<String, String> parseArgs(String[] args) {
-        Map<String, String> out = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("Expected --key value, got '" + a + "'");
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("Option '" + a.substring(2) + "' has no value");
-            }
-            out.put(a.substring(2), args[++i]);
-        }
-        return out;
     }
 }

@@ -4,6 +4,7 @@ import dev.counterweight.avro.ClassWeight;
 import dev.counterweight.avro.ClassWeights;
 import dev.counterweight.avro.Sample;
 import dev.counterweight.avro.SourceOffset;
+import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.core.sampling.DownSamplingConfig;
 import dev.counterweight.core.sampling.NegativeDownSampler;
 import dev.counterweight.jobs.weighting.internal.LabeledSample;

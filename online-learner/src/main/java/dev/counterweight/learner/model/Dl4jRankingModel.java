@@ -118,7 +118,19 @@ public final class Dl4jRankingModel implements RankingModel {
         }
     }
 
+    /** A copy of every parameter, flattened (for bitwise comparisons of training runs). */
+    public double[] parameterVector() {
+        return graph.params().toDoubleVector();
+    }
+
+    /** A copy of the optimiser (updater) state, flattened; empty before the first step. */
+    public double[] updaterStateVector() {
+        var state = graph.getUpdater().getStateViewArray();
+        return state == null ? new double[0] : state.toDoubleVector();
+    }
+
     /** Returns the configuration this model was built from. */
+    @Override
     public ModelConfig config() {
         return config;
     }

@@ -44,6 +44,9 @@ public interface RankingModel {
      */
     void save(Path file) throws IOException;
 
+    /** Returns the architecture and vocabulary sizes this model was built with. */
+    ModelConfig config();
+
     /** Returns the number of optimisation steps taken since the model was created. */
     long iterations();
 

@@ -1,9 +1,9 @@
-package dev.counterweight.jobs.weighting;
+package dev.counterweight.connectors.features;
 
 /**
- * Positions in {@code Sample.features}: decayed activity of the user, the item and the category
- * (exposures, clicks, purchases, smoothed CTR each), then log(1 + price), the position, then the
- * producer's dense features.
+ * The contract between the weighting job and the learner: positions in {@code Sample.features}:
+ * decayed activity of the user, the item and the category (exposures, clicks, purchases, smoothed
+ * CTR each), then log(1 + price), the position, then the producer's dense features.
  */
 public final class FeatureLayout {
 

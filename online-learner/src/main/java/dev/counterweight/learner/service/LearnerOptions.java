@@ -1,0 +1,240 @@
+package dev.counterweight.learner.service;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Every setting of the online learner as a typed, documented option (pass as {@code --key value}).
+ * {@link LearnerSettings#from} validates them and fails naming the key.
+ */
+public final class LearnerOptions {
+
+    private LearnerOptions() {}
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+            ConfigOptions.key("learner.bootstrap-servers")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Kafka bootstrap servers. Required.");
+
+    public static final ConfigOption<String> SAMPLES_TOPIC =
+            ConfigOptions.key("learner.samples-topic")
+                    .stringType()
+                    .defaultValue("weighted-samples")
+                    .withDescription("Topic of weighted Sample records to train on.");
+
+    public static final ConfigOption<String> SNAPSHOTS_TOPIC =
+            ConfigOptions.key("learner.snapshots-topic")
+                    .stringType()
+                    .defaultValue("model-snapshots")
+                    .withDescription(
+                            "Compacted topic where snapshots passing the gate are announced.");
+
+    public static final ConfigOption<String> CLASS_LOSS_TOPIC =
+            ConfigOptions.key("learner.class-loss-topic")
+                    .stringType()
+                    .defaultValue("class-loss")
+                    .withDescription("Topic of per-class mean progressive-validation loss.");
+
+    public static final ConfigOption<String> MODEL_NAME =
+            ConfigOptions.key("learner.model-name")
+                    .stringType()
+                    .defaultValue("ranker")
+                    .withDescription("Name of the model line; one learner per name.");
+
+    public static final ConfigOption<String> SNAPSHOT_DIR =
+            ConfigOptions.key("learner.snapshot-dir")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Directory of model files and manifests. Required.");
+
+    public static final ConfigOption<Integer> SNAPSHOT_RETENTION =
+            ConfigOptions.key("learner.snapshot-retention")
+                    .intType()
+                    .defaultValue(5)
+                    .withDescription("Snapshots kept on disk (older ones are deleted).");
+
+    public static final ConfigOption<Long> SNAPSHOT_EVERY_SAMPLES =
+            ConfigOptions.key("learner.snapshot-every-samples")
+                    .longType()
+                    .defaultValue(20_000L)
+                    .withDescription(
+                            "Write a snapshot after this many samples trained since the last.");
+
+    public static final ConfigOption<Duration> SNAPSHOT_INTERVAL =
+            ConfigOptions.key("learner.snapshot-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(20))
+                    .withDescription(
+                            "Write a snapshot at least this often while samples arrive; 0 disables"
+                                    + " the time trigger.");
+
+    public static final ConfigOption<Integer> BATCH_SIZE =
+            ConfigOptions.key("learner.batch-size")
+                    .intType()
+                    .defaultValue(1024)
+                    .withDescription("Samples per mini-batch.");
+
+    public static final ConfigOption<Duration> BATCH_TIMEOUT =
+            ConfigOptions.key("learner.batch-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(2))
+                    .withDescription(
+                            "Train a partial batch after this long; 0 = only full batches (batch"
+                                    + " boundaries then depend on the input only).");
+
+    public static final ConfigOption<Integer> EVAL_WINDOW =
+            ConfigOptions.key("learner.eval-window")
+                    .intType()
+                    .defaultValue(20_000)
+                    .withDescription("Samples in the sliding progressive-validation window.");
+
+    public static final ConfigOption<Integer> CLASS_LOSS_EVERY_BATCHES =
+            ConfigOptions.key("learner.class-loss-every-batches")
+                    .intType()
+                    .defaultValue(10)
+                    .withDescription("Publish per-class loss every this many batches; 0 disables.");
+
+    public static final ConfigOption<Double> GATE_MAX_AUC_DROP =
+            ConfigOptions.key("learner.gate.max-auc-drop")
+                    .doubleType()
+                    .defaultValue(0.02)
+                    .withDescription(
+                            "A snapshot is announced only if its CTR and CTCVR AUC (overall and"
+                                    + " macro) are at most this much below the last announced one.");
+
+    public static final ConfigOption<Double> GATE_MAX_LOGLOSS_RISE =
+            ConfigOptions.key("learner.gate.max-logloss-rise")
+                    .doubleType()
+                    .defaultValue(0.05)
+                    .withDescription(
+                            "... and its CTR log loss at most this much (relative) above it.");
+
+    public static final ConfigOption<Duration> MAX_IDLE =
+            ConfigOptions.key("learner.max-idle")
+                    .durationType()
+                    .defaultValue(Duration.ZERO)
+                    .withDescription(
+                            "Stop (with a final snapshot) after this long without new samples; 0"
+                                    + " runs forever.");
+
+    public static final ConfigOption<Integer> USER_VOCAB =
+            ConfigOptions.key("model.user-vocab")
+                    .intType()
+                    .defaultValue(50_000)
+                    .withDescription("Hashed user vocabulary size.");
+
+    public static final ConfigOption<Integer> ITEM_VOCAB =
+            ConfigOptions.key("model.item-vocab")
+                    .intType()
+                    .defaultValue(100_000)
+                    .withDescription("Hashed item vocabulary size.");
+
+    public static final ConfigOption<Integer> CATEGORY_VOCAB =
+            ConfigOptions.key("model.category-vocab")
+                    .intType()
+                    .defaultValue(10_000)
+                    .withDescription("Hashed category vocabulary size.");
+
+    public static final ConfigOption<Integer> EMBEDDING_DIM =
+            ConfigOptions.key("model.embedding-dim")
+                    .intType()
+                    .defaultValue(8)
+                    .withDescription("Embedding width of users, items and categories.");
+
+    public static final ConfigOption<Integer> DENSE_FEATURES =
+            ConfigOptions.key("model.dense-features")
+                    .intType()
+                    .defaultValue(16)
+                    .withDescription(
+                            "Dense inputs: the first N sample features (sign(x)·log1p|x|),"
+                                    + " zero-padded.");
+
+    public static final ConfigOption<List<Integer>> BOTTOM_LAYERS =
+            ConfigOptions.key("model.bottom-layers")
+                    .intType()
+                    .asList()
+                    .defaultValues(64, 32)
+                    .withDescription("Widths of the shared bottom MLP, separated by ';'.");
+
+    public static final ConfigOption<Integer> TOWER_WIDTH =
+            ConfigOptions.key("model.tower-width")
+                    .intType()
+                    .defaultValue(16)
+                    .withDescription("Hidden width of the CTR and CVR towers.");
+
+    public static final ConfigOption<Double> LEARNING_RATE =
+            ConfigOptions.key("model.learning-rate")
+                    .doubleType()
+                    .defaultValue(0.001)
+                    .withDescription("Adam learning rate.");
+
+    public static final ConfigOption<Long> SEED =
+            ConfigOptions.key("model.seed")
+                    .longType()
+                    .defaultValue(42L)
+                    .withDescription("Seed of the initial parameters.");
+
+    public static final ConfigOption<Boolean> MMOE =
+            ConfigOptions.key("model.mmoe")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription("Use an MMoE bottom (experts + per-task gates).");
+
+    public static final ConfigOption<Integer> EXPERTS =
+            ConfigOptions.key("model.experts")
+                    .intType()
+                    .defaultValue(4)
+                    .withDescription("Experts of the MMoE bottom.");
+
+    public static final ConfigOption<String> DEVICE =
+            ConfigOptions.key("learner.device")
+                    .stringType()
+                    .defaultValue("auto")
+                    .withDescription(
+                            "auto|cpu|gpu: the backend must pass a start-up self-test; auto falls"
+                                    + " back to CPU, gpu stops with the reason.");
+
+    public static final ConfigOption<Integer> OMP_THREADS =
+            ConfigOptions.key("learner.omp-threads")
+                    .intType()
+                    .defaultValue(Runtime.getRuntime().availableProcessors())
+                    .withDescription(
+                            "OpenMP/BLAS threads of the learner (default: available cores).");
+
+    /** All options, for docs and {@code --help}. */
+    public static List<ConfigOption<?>> all() {
+        return List.of(
+                BOOTSTRAP_SERVERS,
+                SAMPLES_TOPIC,
+                SNAPSHOTS_TOPIC,
+                CLASS_LOSS_TOPIC,
+                MODEL_NAME,
+                SNAPSHOT_DIR,
+                SNAPSHOT_RETENTION,
+                SNAPSHOT_EVERY_SAMPLES,
+                SNAPSHOT_INTERVAL,
+                BATCH_SIZE,
+                BATCH_TIMEOUT,
+                EVAL_WINDOW,
+                CLASS_LOSS_EVERY_BATCHES,
+                GATE_MAX_AUC_DROP,
+                GATE_MAX_LOGLOSS_RISE,
+                MAX_IDLE,
+                USER_VOCAB,
+                ITEM_VOCAB,
+                CATEGORY_VOCAB,
+                EMBEDDING_DIM,
+                DENSE_FEATURES,
+                BOTTOM_LAYERS,
+                TOWER_WIDTH,
+                LEARNING_RATE,
+                SEED,
+                MMOE,
+                EXPERTS,
+                DEVICE,
+                OMP_THREADS);
+    }
+}

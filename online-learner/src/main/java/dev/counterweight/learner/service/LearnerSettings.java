@@ -1,0 +1,142 @@
+package dev.counterweight.learner.service;
+
+import static dev.counterweight.learner.service.LearnerOptions.*;
+
+import dev.counterweight.learner.backend.BackendOptions;
+import dev.counterweight.learner.backend.Device;
+import dev.counterweight.learner.model.ModelConfig;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/** Validated learner settings; {@link #from} fails naming the key of a bad value. */
+public record LearnerSettings(
+        String bootstrapServers,
+        String samplesTopic,
+        String snapshotsTopic,
+        String classLossTopic,
+        String modelName,
+        Path snapshotDir,
+        int snapshotRetention,
+        long snapshotEverySamples,
+        Duration snapshotInterval,
+        int batchSize,
+        Duration batchTimeout,
+        int evalWindow,
+        int classLossEveryBatches,
+        double gateMaxAucDrop,
+        double gateMaxLoglossRise,
+        Duration maxIdle,
+        ModelConfig model,
+        BackendOptions backend) {
+
+    /** Reads and validates every option. */
+    public static LearnerSettings from(Configuration c) {
+        String bootstrap = c.get(BOOTSTRAP_SERVERS);
+        if (bootstrap == null || bootstrap.isBlank()) {
+            throw new IllegalArgumentException(
+                    "Missing required option '" + BOOTSTRAP_SERVERS.key() + "'");
+        }
+        String dir = c.get(SNAPSHOT_DIR);
+        if (dir == null || dir.isBlank()) {
+            throw new IllegalArgumentException(
+                    "Missing required option '" + SNAPSHOT_DIR.key() + "'");
+        }
+        List<Integer> bottom = c.get(BOTTOM_LAYERS);
+        ModelConfig model;
+        try {
+            model =
+                    new ModelConfig(
+                            positive(c, USER_VOCAB),
+                            positive(c, ITEM_VOCAB),
+                            positive(c, CATEGORY_VOCAB),
+                            positive(c, EMBEDDING_DIM),
+                            atLeast(c, DENSE_FEATURES, 0),
+                            bottom.stream().mapToInt(Integer::intValue).toArray(),
+                            positive(c, TOWER_WIDTH),
+                            c.get(LEARNING_RATE),
+                            c.get(SEED),
+                            c.get(MMOE),
+                            c.get(EXPERTS));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("Invalid model option: " + e.getMessage(), e);
+        }
+        Device device;
+        try {
+            device = Device.parse(c.get(DEVICE));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "Invalid value for option '" + DEVICE.key() + "': " + e.getMessage(), e);
+        }
+        double aucDrop = c.get(GATE_MAX_AUC_DROP);
+        if (!(aucDrop >= 0)) {
+            throw invalid(GATE_MAX_AUC_DROP, aucDrop, "not negative");
+        }
+        double lossRise = c.get(GATE_MAX_LOGLOSS_RISE);
+        if (!(lossRise >= 0)) {
+            throw invalid(GATE_MAX_LOGLOSS_RISE, lossRise, "not negative");
+        }
+        return new LearnerSettings(
+                bootstrap,
+                c.get(SAMPLES_TOPIC),
+                c.get(SNAPSHOTS_TOPIC),
+                c.get(CLASS_LOSS_TOPIC),
+                c.get(MODEL_NAME),
+                Paths.get(dir).toAbsolutePath().normalize(),
+                positive(c, SNAPSHOT_RETENTION),
+                positiveLong(c, SNAPSHOT_EVERY_SAMPLES),
+                nonNegative(c, SNAPSHOT_INTERVAL),
+                positive(c, BATCH_SIZE),
+                nonNegative(c, BATCH_TIMEOUT),
+                positive(c, EVAL_WINDOW),
+                atLeast(c, CLASS_LOSS_EVERY_BATCHES, 0),
+                aucDrop,
+                lossRise,
+                nonNegative(c, MAX_IDLE),
+                model,
+                new BackendOptions(device, positive(c, OMP_THREADS)));
+    }
+
+    private static int positive(Configuration c, ConfigOption<Integer> o) {
+        return atLeast(c, o, 1);
+    }
+
+    private static int atLeast(Configuration c, ConfigOption<Integer> o, int min) {
+        int v = c.get(o);
+        if (v < min) {
+            throw invalid(o, v, "at least " + min);
+        }
+        return v;
+    }
+
+    private static long positiveLong(Configuration c, ConfigOption<Long> o) {
+        long v = c.get(o);
+        if (v < 1) {
+            throw invalid(o, v, "positive");
+        }
+        return v;
+    }
+
+    private static Duration nonNegative(Configuration c, ConfigOption<Duration> o) {
+        Duration d = c.get(o);
+        if (d.isNegative()) {
+            throw invalid(o, d, "not negative");
+        }
+        return d;
+    }
+
+    private static IllegalArgumentException invalid(ConfigOption<?> o, Object v, String expected) {
+        return new IllegalArgumentException(
+                "Invalid value '"
+                        + v
+                        + "' for option '"
+                        + o.key()
+                        + "': expected "
+                        + expected
+                        + ". "
+                        + o.description());
+    }
+}

@@ -1,0 +1,434 @@
+package dev.counterweight.learner.service;
+
+import dev.counterweight.avro.ClassLoss;
+import dev.counterweight.avro.ModelSnapshot;
+import dev.counterweight.avro.PartitionOffset;
+import dev.counterweight.avro.Sample;
+import dev.counterweight.connectors.avro.AvroCodec;
+import dev.counterweight.connectors.features.FeatureLayout;
+import dev.counterweight.connectors.kafka.KafkaPreflight;
+import dev.counterweight.learner.backend.BackendInfo;
+import dev.counterweight.learner.backend.BackendSelector;
+import dev.counterweight.learner.model.Dl4jRankingModel;
+import dev.counterweight.learner.model.RankingModel;
+import dev.counterweight.learner.model.Scores;
+import dev.counterweight.learner.snapshot.QualityGate;
+import dev.counterweight.learner.snapshot.SnapshotStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The online learner service: reads weighted samples, forms mini-batches (N samples or T ms),
+ * scores each batch before training on it (progressive validation), trains, and writes snapshots
+ * whose manifests carry the consumer offsets. Offsets live only in the snapshots (Kafka commits are
+ * for monitoring), so a restarted learner resumes from its newest snapshot and no sample is trained
+ * twice or skipped. Snapshots passing the {@link QualityGate} are announced on the snapshots topic;
+ * per-class loss goes to the class-loss topic.
+ */
+public final class OnlineLearner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OnlineLearner.class);
+    private static final String GATE_PASSED = "gate.passed";
+
+    private final LearnerSettings settings;
+    private final SnapshotStore store;
+    private final QualityGate gate;
+    private final AvroCodec<Sample> samples = AvroCodec.of(Sample.class);
+    private final AtomicBoolean stop = new AtomicBoolean();
+
+    private RankingModel model;
+    private SampleEncoder encoder;
+    private ProgressiveEvaluator evaluator;
+    private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+    private long samplesTrained;
+    private long sinceSnapshot;
+    private long version;
+    private long batches;
+    private long skipped;
+    private Map<String, Double> lastAnnouncedMetrics;
+    private volatile Status status = new Status(0, 0, 0, Map.of(), "starting");
+
+    /** What the learner is doing, for health checks and progress displays. */
+    public record Status(
+            long samplesTrained,
+            long version,
+            long skipped,
+            Map<String, Double> metrics,
+            String state) {}
+
+    public OnlineLearner(LearnerSettings settings) {
+        this.settings = settings;
+        this.store =
+                new SnapshotStore(
+                        settings.snapshotDir(), settings.modelName(), settings.snapshotRetention());
+        this.gate = new QualityGate(settings.gateMaxAucDrop(), settings.gateMaxLoglossRise());
+    }
+
+    /** The feature-schema fingerprint snapshots of this learner carry. */
+    public static String fingerprint(RankingModel model) {
+        return model.featureFingerprint() + "|" + FeatureLayout.FINGERPRINT;
+    }
+
+    /** Asks the run loop to finish its batch, write a final snapshot and return. */
+    public void stop() {
+        stop.set(true);
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** Runs until {@link #stop()}, or until idle for {@code learner.max-idle}. */
+    public Status run() throws IOException {
+        BackendInfo backend = BackendSelector.select(settings.backend());
+        LOG.info("learner backend: {}", backend);
+        KafkaPreflight.requireTopics(
+                settings.bootstrapServers(),
+                LearnerOptions.BOOTSTRAP_SERVERS.key(),
+                topics(),
+                Map.of(),
+                Duration.ofSeconds(30));
+        restore();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer();
+                KafkaProducer<byte[], byte[]> producer = producer()) {
+            List<TopicPartition> partitions = partitions(consumer);
+            consumer.assign(partitions);
+            for (TopicPartition tp : partitions) {
+                Long next = nextOffsets.get(tp);
+                if (next == null) {
+                    consumer.seekToBeginning(List.of(tp));
+                } else {
+                    consumer.seek(tp, next);
+                }
+            }
+            loop(consumer, producer);
+        }
+        return status;
+    }
+
+    private void loop(
+            KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer)
+            throws IOException {
+        List<Sample> pending = new ArrayList<>();
+        Map<TopicPartition, Long> pendingNext = new HashMap<>();
+        long pendingSince = 0;
+        long lastRecordAt = System.nanoTime();
+        long lastSnapshotAt = System.nanoTime();
+        long batchTimeout = settings.batchTimeout().toNanos();
+        status = status("running");
+        while (!stop.get()) {
+            var records = consumer.poll(Duration.ofMillis(100));
+            long now = System.nanoTime();
+            if (!records.isEmpty()) {
+                lastRecordAt = now;
+            } else if (!settings.maxIdle().isZero()
+                    && now - lastRecordAt > settings.maxIdle().toNanos()) {
+                LOG.info("no samples for {}, stopping", settings.maxIdle());
+                break;
+            }
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                Optional<Sample> sample = decode(r);
+                pendingNext.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+                if (sample.isEmpty()) {
+                    continue;
+                }
+                if (pending.isEmpty()) {
+                    pendingSince = System.nanoTime();
+                }
+                pending.add(sample.get());
+                if (pending.size() == settings.batchSize()) {
+                    train(pending, pendingNext, producer);
+                }
+            }
+            if (pending.isEmpty() && !pendingNext.isEmpty()) {
+                // Only skipped records: their offsets still count as consumed.
+                nextOffsets.putAll(pendingNext);
+                pendingNext.clear();
+            }
+            if (!pending.isEmpty()
+                    && batchTimeout > 0
+                    && System.nanoTime() - pendingSince >= batchTimeout) {
+                train(pending, pendingNext, producer);
+            }
+            boolean dueByCount = sinceSnapshot >= settings.snapshotEverySamples();
+            boolean dueByTime =
+                    !settings.snapshotInterval().isZero()
+                            && sinceSnapshot > 0
+                            && System.nanoTime() - lastSnapshotAt
+                                    >= settings.snapshotInterval().toNanos();
+            if (dueByCount || dueByTime) {
+                snapshot(producer, consumer);
+                lastSnapshotAt = System.nanoTime();
+            }
+        }
+        if (!pending.isEmpty()) {
+            train(pending, pendingNext, producer);
+        }
+        if (sinceSnapshot > 0) {
+            snapshot(producer, consumer);
+        }
+        status = status("stopped");
+    }
+
+    private void train(
+            List<Sample> pending,
+            Map<TopicPartition, Long> pendingNext,
+            KafkaProducer<byte[], byte[]> producer) {
+        var batch = encoder.encode(pending);
+        Scores scores = model.score(batch);
+        evaluator.add(pending, scores);
+        model.train(batch);
+        samplesTrained += pending.size();
+        sinceSnapshot += pending.size();
+        nextOffsets.putAll(pendingNext);
+        batches++;
+        if (settings.classLossEveryBatches() > 0
+                && batches % settings.classLossEveryBatches() == 0) {
+            publishClassLoss(producer, pending.get(pending.size() - 1));
+        }
+        pending.clear();
+        pendingNext.clear();
+        status = status("running");
+    }
+
+    private void snapshot(
+            KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> consumer)
+            throws IOException {
+        Map<String, Double> metrics = new TreeMap<>(evaluator.metrics());
+        metrics.put("samples.trained", (double) samplesTrained);
+        List<String> violations = gate.violations(metrics, lastAnnouncedMetrics);
+        metrics.put(GATE_PASSED, violations.isEmpty() ? 1.0 : 0.0);
+        long next = version + 1;
+        List<PartitionOffset> offsets = new ArrayList<>();
+        new TreeMap<>(
+                        nextOffsets.entrySet().stream()
+                                .collect(
+                                        java.util.stream.Collectors.toMap(
+                                                e -> e.getKey().partition(), Map.Entry::getValue)))
+                .forEach((p, o) -> offsets.add(new PartitionOffset(settings.samplesTopic(), p, o)));
+        ModelSnapshot manifest =
+                ModelSnapshot.newBuilder()
+                        .setModelName(settings.modelName())
+                        .setVersion(next)
+                        .setParentVersion(version == 0 ? null : version)
+                        .setUri("")
+                        .setSha256("")
+                        .setCreatedAt(Instant.now())
+                        .setSamplesTrained(samplesTrained)
+                        .setConsumerOffsets(offsets)
+                        .setMetrics(new LinkedHashMap<>(metrics))
+                        .setFeatureSchemaFingerprint(fingerprint(model))
+                        .build();
+        ModelSnapshot written = store.write(manifest, model::save);
+        version = next;
+        sinceSnapshot = 0;
+        if (violations.isEmpty()) {
+            announce(producer, written);
+            lastAnnouncedMetrics = metrics;
+            LOG.info(
+                    "snapshot v{} published: {} samples trained, ctr.auc {}, ctcvr.auc {}",
+                    next,
+                    samplesTrained,
+                    fmt(metrics.get("ctr.auc")),
+                    fmt(metrics.get("ctcvr.auc")));
+        } else {
+            LOG.warn("snapshot v{} written but not announced: {}", next, violations);
+        }
+        commitForMonitoring(consumer);
+        status = status("running");
+    }
+
+    private void announce(KafkaProducer<byte[], byte[]> producer, ModelSnapshot snapshot) {
+        try {
+            producer.send(
+                            new ProducerRecord<>(
+                                    settings.snapshotsTopic(),
+                                    settings.modelName().getBytes(StandardCharsets.UTF_8),
+                                    AvroCodec.of(ModelSnapshot.class).encode(snapshot)))
+                    .get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // The snapshot is on disk; only the announcement is missing. Keep training.
+            LOG.error("could not announce snapshot v{}: {}", snapshot.getVersion(), e.toString());
+        }
+    }
+
+    private void publishClassLoss(KafkaProducer<byte[], byte[]> producer, Sample newest) {
+        ClassLoss loss =
+                ClassLoss.newBuilder()
+                        .setModelVersion(version)
+                        .setWindowEnd(newest.getExposureTime())
+                        .setSamples(evaluator.evaluated())
+                        .setOverallMeanLoss(evaluator.overallLoss())
+                        .setClasses(evaluator.classLoss())
+                        .build();
+        producer.send(
+                new ProducerRecord<>(
+                        settings.classLossTopic(),
+                        settings.modelName().getBytes(StandardCharsets.UTF_8),
+                        AvroCodec.of(ClassLoss.class).encode(loss)),
+                (m, e) -> {
+                    if (e != null) {
+                        LOG.warn("could not publish class loss: {}", e.toString());
+                    }
+                });
+    }
+
+    private void commitForMonitoring(KafkaConsumer<byte[], byte[]> consumer) {
+        try {
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> commits =
+                    new HashMap<>();
+            nextOffsets.forEach(
+                    (tp, o) ->
+                            commits.put(
+                                    tp,
+                                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(o)));
+            consumer.commitAsync(commits, null);
+        } catch (RuntimeException e) {
+            LOG.debug("offset commit for monitoring failed: {}", e.toString());
+        }
+    }
+
+    private void restore() throws IOException {
+        Optional<ModelSnapshot> latest = store.latestValid();
+        RankingModel fresh = Dl4jRankingModel.create(settings.model());
+        String expected = fingerprint(fresh);
+        if (latest.isEmpty()) {
+            model = fresh;
+            LOG.info("no snapshot in {}: starting a new model {}", store.dir(), expected);
+        } else {
+            ModelSnapshot m = latest.get();
+            if (!m.getFeatureSchemaFingerprint().equals(expected)) {
+                throw new IllegalStateException(
+                        "Snapshot v"
+                                + m.getVersion()
+                                + " in "
+                                + store.dir()
+                                + " was trained for feature schema "
+                                + m.getFeatureSchemaFingerprint()
+                                + " but the model.* options describe "
+                                + expected
+                                + ": use the snapshot's settings or another learner.snapshot-dir");
+            }
+            model = RankingModel.load(store.modelFile(m.getVersion()));
+            version = m.getVersion();
+            samplesTrained = m.getSamplesTrained();
+            for (PartitionOffset o : m.getConsumerOffsets()) {
+                nextOffsets.put(new TopicPartition(o.getTopic(), o.getPartition()), o.getOffset());
+            }
+            for (ModelSnapshot s : store.manifests()) {
+                if (s.getMetrics().getOrDefault(GATE_PASSED, 0.0) == 1.0) {
+                    lastAnnouncedMetrics = s.getMetrics();
+                    break;
+                }
+            }
+            LOG.info(
+                    "resumed from snapshot v{}: {} samples trained, offsets {}",
+                    version,
+                    samplesTrained,
+                    nextOffsets);
+        }
+        encoder = new SampleEncoder(model.config());
+        evaluator = new ProgressiveEvaluator(settings.evalWindow());
+    }
+
+    private Optional<Sample> decode(ConsumerRecord<byte[], byte[]> r) {
+        try {
+            Sample s = samples.decode(r.value());
+            if (!FeatureLayout.FINGERPRINT.equals(s.getFeatureFingerprint())) {
+                return skip(
+                        r,
+                        "feature layout '"
+                                + s.getFeatureFingerprint()
+                                + "' is not "
+                                + FeatureLayout.FINGERPRINT);
+            }
+            if (!(s.getWeight() >= 0) || Double.isInfinite(s.getWeight())) {
+                return skip(r, "weight " + s.getWeight() + " is not a finite non-negative number");
+            }
+            return Optional.of(s);
+        } catch (IOException e) {
+            return skip(r, e.getMessage());
+        }
+    }
+
+    private Optional<Sample> skip(ConsumerRecord<byte[], byte[]> r, String reason) {
+        skipped++;
+        if (skipped <= 10) {
+            LOG.warn("skipping record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), reason);
+        }
+        return Optional.empty();
+    }
+
+    private Map<String, String> topics() {
+        Map<String, String> t = new LinkedHashMap<>();
+        t.put(settings.samplesTopic(), LearnerOptions.SAMPLES_TOPIC.key());
+        t.put(settings.snapshotsTopic(), LearnerOptions.SNAPSHOTS_TOPIC.key());
+        t.put(settings.classLossTopic(), LearnerOptions.CLASS_LOSS_TOPIC.key());
+        return t;
+    }
+
+    private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer) {
+        List<PartitionInfo> infos =
+                consumer.partitionsFor(settings.samplesTopic(), Duration.ofSeconds(30));
+        List<TopicPartition> out = new ArrayList<>();
+        for (PartitionInfo p : infos) {
+            out.add(new TopicPartition(p.topic(), p.partition()));
+        }
+        out.sort(java.util.Comparator.comparingInt(TopicPartition::partition));
+        return out;
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer() {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "counterweight-learner-" + settings.modelName());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, settings.batchSize()));
+        return new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private KafkaProducer<byte[], byte[]> producer() {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        c.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private Status status(String state) {
+        return new Status(
+                samplesTrained,
+                version,
+                skipped,
+                lastAnnouncedMetrics == null ? Map.of() : Map.copyOf(lastAnnouncedMetrics),
+                state);
+    }
+
+    private static String fmt(Double d) {
+        return d == null ? "n/a" : String.format("%.4f", d);
+    }
+}

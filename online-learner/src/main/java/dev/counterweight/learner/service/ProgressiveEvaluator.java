@@ -1,0 +1,104 @@
+package dev.counterweight.learner.service;
+
+import dev.counterweight.avro.ClassLossEntry;
+import dev.counterweight.avro.Sample;
+import dev.counterweight.core.attribution.ClassKeyMode;
+import dev.counterweight.core.metrics.ClassBalancedEvaluator;
+import dev.counterweight.core.metrics.MetricsReport;
+import dev.counterweight.learner.model.Scores;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Progressive validation: every batch is scored before it is trained on, and the scores feed
+ * sliding-window metrics (from {@code core}) for the CTR and CTCVR tasks, overall, per class and
+ * macro-averaged, weighted and unweighted. Ranking metrics are per evaluation group (the class key
+ * without its label, see {@link ClassKeyMode#evaluationGroup}); the per-class loss published for
+ * the weighting job is per full class key. Synthetic samples are never evaluated.
+ */
+public final class ProgressiveEvaluator {
+
+    private final ClassBalancedEvaluator ctr;
+    private final ClassBalancedEvaluator ctcvr;
+    private final ClassBalancedEvaluator ctrByClass;
+    private final ClassBalancedEvaluator ctcvrByClass;
+    private long evaluated;
+
+    public ProgressiveEvaluator(int window) {
+        this.ctr = new ClassBalancedEvaluator(window);
+        this.ctcvr = new ClassBalancedEvaluator(window);
+        this.ctrByClass = new ClassBalancedEvaluator(window);
+        this.ctcvrByClass = new ClassBalancedEvaluator(window);
+    }
+
+    /** Adds the pre-training scores of a batch. */
+    public void add(List<Sample> samples, Scores scores) {
+        for (int i = 0; i < samples.size(); i++) {
+            Sample s = samples.get(i);
+            if (s.getSynthetic()) {
+                continue;
+            }
+            String group = ClassKeyMode.evaluationGroup(s.getClassKey());
+            boolean ctcvrLabel = s.getClick() && s.getConversion();
+            ctr.add(group, scores.ctr()[i], s.getClick(), s.getWeight());
+            ctcvr.add(group, scores.ctcvr()[i], ctcvrLabel, s.getWeight());
+            ctrByClass.add(s.getClassKey(), scores.ctr()[i], s.getClick(), s.getWeight());
+            ctcvrByClass.add(s.getClassKey(), scores.ctcvr()[i], ctcvrLabel, s.getWeight());
+            evaluated++;
+        }
+    }
+
+    /** Samples evaluated so far (synthetic excluded). */
+    public long evaluated() {
+        return evaluated;
+    }
+
+    /**
+     * The current metrics as a flat map: {@code ctr.auc}, {@code ctr.auc.weighted}, {@code
+     * ctr.logloss}, {@code ctr.logloss.weighted}, {@code ctr.ece}, {@code ctr.macro-auc}, {@code
+     * ctr.tail-macro-auc}, the same for {@code ctcvr}, and {@code eval.samples}. Undefined values
+     * (e.g. AUC of a single-label window) are left out: they cannot travel through JSON manifests.
+     */
+    public Map<String, Double> metrics() {
+        Map<String, Double> m = new TreeMap<>();
+        put(m, "ctr", ctr.report());
+        put(m, "ctcvr", ctcvr.report());
+        m.put("eval.samples", (double) evaluated);
+        m.values().removeIf(v -> !Double.isFinite(v));
+        return m;
+    }
+
+    private static void put(Map<String, Double> m, String task, MetricsReport r) {
+        m.put(task + ".auc", r.overall().auc(false));
+        m.put(task + ".auc.weighted", r.overall().auc(true));
+        m.put(task + ".logloss", r.overall().logLoss(false));
+        m.put(task + ".logloss.weighted", r.overall().logLoss(true));
+        m.put(task + ".ece", r.overall().ece(false));
+        m.put(task + ".macro-auc", r.macroAuc(false));
+        m.put(task + ".tail-macro-auc", r.tailMacroAuc(0.5));
+    }
+
+    /** Mean unweighted log loss per class (CTR plus CTCVR task) over the window. */
+    public List<ClassLossEntry> classLoss() {
+        MetricsReport c = ctrByClass.report();
+        MetricsReport v = ctcvrByClass.report();
+        List<ClassLossEntry> out = new ArrayList<>();
+        c.perClass()
+                .forEach(
+                        (key, metrics) -> {
+                            var other = v.perClass().get(key);
+                            double loss =
+                                    metrics.logLoss(false)
+                                            + (other == null ? 0 : other.logLoss(false));
+                            out.add(new ClassLossEntry(key, loss, metrics.count()));
+                        });
+        return out;
+    }
+
+    /** Mean unweighted loss (CTR plus CTCVR) over the whole window. */
+    public double overallLoss() {
+        return ctr.report().overall().logLoss(false) + ctcvr.report().overall().logLoss(false);
+    }
+}

@@ -12,6 +12,7 @@ import dev.counterweight.avro.UserEvent;
 import dev.counterweight.avro.fixtures.TestEvents;
 import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.dataset.SyntheticEventGenerator;
+import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.connectors.kafka.EmbeddedKafkaBroker;
 import dev.counterweight.connectors.kafka.KafkaTestUtils;
 import dev.counterweight.connectors.kafka.Topics;

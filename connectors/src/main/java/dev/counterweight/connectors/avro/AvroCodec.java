@@ -3,10 +3,14 @@ package dev.counterweight.connectors.avro;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import org.apache.avro.Schema;
+import org.apache.avro.SystemLimitException;
+import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -18,11 +22,38 @@ import org.apache.kafka.common.serialization.Serializer;
  * Bytes of another schema fail with a message naming the fingerprint, so a wrong-topic producer is
  * caught, not misread. Serializable, so Flink functions can hold one.
  *
+ * <p>Decoding is bounded: a few malicious bytes that claim a huge array, map, string or byte field
+ * must not make Avro allocate it (an {@link OutOfMemoryError} would fail the job on every replay).
+ * Unless the JVM sets them, this class caps Avro's own limits ({@value
+ * SystemLimitException#MAX_COLLECTION_LENGTH_PROPERTY}, {@value
+ * SystemLimitException#MAX_STRING_LENGTH_PROPERTY}, {@value
+ * SystemLimitException#MAX_BYTES_LENGTH_PROPERTY}) at {@value #DEFAULT_MAX_ITEMS} items and {@value
+ * #DEFAULT_MAX_BYTES} bytes for the whole JVM.
+ *
  * @param <T> the generated record class
  */
 public final class AvroCodec<T extends SpecificRecordBase> implements Serializable {
 
     private static final long serialVersionUID = 1L;
+
+    /** Default cap on the items of one Avro array or map. */
+    public static final int DEFAULT_MAX_ITEMS = 1_000_000;
+
+    /** Default cap on one Avro string or bytes value. */
+    public static final int DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+    static {
+        capAvroLimits();
+    }
+
+    /** Thrown for bytes that are not this type's single-object encoding (header or schema). */
+    public static final class WrongSchemaException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        WrongSchemaException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     private final Class<T> type;
     private transient BinaryMessageEncoder<T> encoder;
@@ -70,10 +101,29 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
         }
         try {
             return decoder().decode(bytes);
+        } catch (BadHeaderException e) {
+            throw new WrongSchemaException(
+                    "not Avro single-object encoding (" + e.getMessage() + ")", e);
+        } catch (MissingSchemaException e) {
+            throw new WrongSchemaException(
+                    "written with a schema that is not "
+                            + type.getSimpleName()
+                            + " ("
+                            + e.getMessage()
+                            + ")",
+                    e);
         } catch (IOException e) {
             throw e;
+        } catch (IndexOutOfBoundsException e) {
+            throw new IOException(
+                    "corrupt "
+                            + type.getSimpleName()
+                            + " body, e.g. an enum symbol or union"
+                            + " branch this schema does not know: "
+                            + e.getMessage(),
+                    e);
         } catch (RuntimeException e) {
-            // Avro reports corrupt bodies as runtime exceptions (e.g. bad enum index).
+            // Avro reports corrupt bodies and exceeded limits as runtime exceptions.
             throw new IOException(
                     "corrupt " + type.getSimpleName() + " body: " + e.getMessage(), e);
         }
@@ -94,6 +144,36 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
                         "cannot decode " + type.getSimpleName() + " from " + topic, e);
             }
         };
+    }
+
+    private static void capAvroLimits() {
+        boolean changed = false;
+        changed |=
+                setIfAbsent(SystemLimitException.MAX_COLLECTION_LENGTH_PROPERTY, DEFAULT_MAX_ITEMS);
+        changed |= setIfAbsent(SystemLimitException.MAX_STRING_LENGTH_PROPERTY, DEFAULT_MAX_BYTES);
+        changed |= setIfAbsent(SystemLimitException.MAX_BYTES_LENGTH_PROPERTY, DEFAULT_MAX_BYTES);
+        if (changed) {
+            try {
+                // Avro reads the properties once; re-read them (package-private hook).
+                Method reset = SystemLimitException.class.getDeclaredMethod("resetLimits");
+                reset.setAccessible(true);
+                reset.invoke(null);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new IllegalStateException(
+                        "cannot apply Avro decoding limits; set -D"
+                                + SystemLimitException.MAX_COLLECTION_LENGTH_PROPERTY
+                                + " and friends on the JVM",
+                        e);
+            }
+        }
+    }
+
+    private static boolean setIfAbsent(String property, int value) {
+        if (System.getProperty(property) != null) {
+            return false;
+        }
+        System.setProperty(property, String.valueOf(value));
+        return true;
     }
 
     private BinaryMessageEncoder<T> encoder() {

@@ -78,13 +78,10 @@ public final class EventValidator implements Serializable {
         UserEvent event;
         try {
             event = codec.decode(value);
+        } catch (AvroCodec.WrongSchemaException e) {
+            return reject(WRONG_SCHEMA, "not a UserEvent: " + e.getMessage());
         } catch (IOException e) {
-            String message = String.valueOf(e.getMessage());
-            boolean schema = message.contains("fingerprint") || message.contains("header");
-            return reject(
-                    schema ? WRONG_SCHEMA : UNDECODABLE,
-                    (schema ? "not a UserEvent of a known schema: " : "cannot decode UserEvent: ")
-                            + message);
+            return reject(UNDECODABLE, "cannot decode UserEvent: " + e.getMessage());
         }
         Rejection rejection = check(event, recordTimestamp);
         return rejection == null ? new Result(event, null) : new Result(null, rejection);

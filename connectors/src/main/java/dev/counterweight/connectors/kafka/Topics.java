@@ -38,11 +38,18 @@ public final class Topics {
             }
         }
 
+        /** How long a compacted topic keeps superseded records (history for reports, debugging). */
+        public static final long COMPACTION_LAG_MS = 24L * 3600 * 1000;
+
         /** The admin-client request for this spec with the given replication factor. */
         public NewTopic toNewTopic(short replicationFactor) {
             Map<String, String> configs =
                     compacted
-                            ? Map.of("cleanup.policy", "compact")
+                            ? Map.of(
+                                    "cleanup.policy",
+                                    "compact",
+                                    "min.compaction.lag.ms",
+                                    String.valueOf(COMPACTION_LAG_MS))
                             : Map.of("retention.ms", String.valueOf(retentionMs));
             return new NewTopic(name, partitions, replicationFactor).configs(configs);
         }

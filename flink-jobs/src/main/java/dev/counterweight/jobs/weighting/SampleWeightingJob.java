@@ -141,14 +141,16 @@ public final class SampleWeightingJob {
                         settings.samplesTopic(),
                         Sample.class,
                         s -> s.getUserId(),
+                        true,
                         "samples"),
                 kafkaSink(
                         settings,
                         settings.weightsTopic(),
                         ClassWeights.class,
                         w -> jobName,
+                        false,
                         "weights"),
-                kafkaSink(settings, settings.dlqTopic(), DeadLetter.class, d -> null, "dlq"));
+                kafkaSink(settings, settings.dlqTopic(), DeadLetter.class, d -> null, true, "dlq"));
     }
 
     /** Wires the job between any source and sinks (tests pass their own). */
@@ -294,10 +296,11 @@ public final class SampleWeightingJob {
             String topic,
             Class<T> type,
             org.apache.flink.util.function.SerializableFunction<T, String> key,
+            boolean eventTimestamps,
             String idSuffix) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(settings.bootstrapServers())
-                .setRecordSerializer(new AvroRecordSerializer<>(topic, type, key))
+                .setRecordSerializer(new AvroRecordSerializer<>(topic, type, key, eventTimestamps))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(settings.transactionalIdPrefix() + "-" + idSuffix)
                 .setProperty(

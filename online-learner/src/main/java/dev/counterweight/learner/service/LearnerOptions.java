@@ -112,6 +112,15 @@ public final class LearnerOptions {
                     .withDescription(
                             "... and its CTR log loss at most this much (relative) above it.");
 
+    public static final ConfigOption<Long> GATE_MIN_SAMPLES =
+            ConfigOptions.key("learner.gate.min-samples")
+                    .longType()
+                    .defaultValue(5_000L)
+                    .withDescription(
+                            "A snapshot is announced only after this many samples were evaluated"
+                                    + " since the learner started: a tiny window's AUC is noise and"
+                                    + " must not become the gate's baseline.");
+
     public static final ConfigOption<Duration> MAX_IDLE =
             ConfigOptions.key("learner.max-idle")
                     .durationType()

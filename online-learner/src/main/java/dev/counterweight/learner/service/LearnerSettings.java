@@ -29,6 +29,7 @@ public record LearnerSettings(
         int classLossEveryBatches,
         double gateMaxAucDrop,
         double gateMaxLoglossRise,
+        long gateMinSamples,
         Duration maxIdle,
         ModelConfig model,
         BackendOptions backend) {
@@ -95,6 +96,7 @@ public record LearnerSettings(
                 atLeast(c, CLASS_LOSS_EVERY_BATCHES, 0),
                 aucDrop,
                 lossRise,
+                nonNegativeLong(c, GATE_MIN_SAMPLES),
                 nonNegative(c, MAX_IDLE),
                 model,
                 new BackendOptions(device, positive(c, OMP_THREADS)));
@@ -116,6 +118,14 @@ public record LearnerSettings(
         long v = c.get(o);
         if (v < 1) {
             throw invalid(o, v, "positive");
+        }
+        return v;
+    }
+
+    private static long nonNegativeLong(Configuration c, ConfigOption<Long> o) {
+        long v = c.get(o);
+        if (v < 0) {
+            throw invalid(o, v, "not negative");
         }
         return v;
     }

@@ -70,6 +70,8 @@ public final class OnlineLearner {
     private long skipped;
     private Map<String, Double> lastAnnouncedMetrics;
     private volatile Status status = new Status(0, 0, 0, Map.of(), "starting");
+    private volatile long finishWhenIdleNanos;
+    private volatile long finishRequestedAt;
 
     /** What the learner is doing, for health checks and progress displays. */
     public record Status(
@@ -84,12 +86,25 @@ public final class OnlineLearner {
         this.store =
                 new SnapshotStore(
                         settings.snapshotDir(), settings.modelName(), settings.snapshotRetention());
-        this.gate = new QualityGate(settings.gateMaxAucDrop(), settings.gateMaxLoglossRise());
+        this.gate =
+                new QualityGate(
+                        settings.gateMaxAucDrop(),
+                        settings.gateMaxLoglossRise(),
+                        settings.gateMinSamples());
     }
 
     /** The feature-schema fingerprint snapshots of this learner carry. */
     public static String fingerprint(RankingModel model) {
         return model.featureFingerprint() + "|" + FeatureLayout.FINGERPRINT;
+    }
+
+    /**
+     * Asks the run loop to stop (with a final snapshot) once no sample has arrived for {@code
+     * idle}, counted from now at the earliest: for a caller that knows its input has ended.
+     */
+    public void finishWhenIdle(Duration idle) {
+        finishRequestedAt = System.nanoTime();
+        finishWhenIdleNanos = Math.max(1, idle.toNanos());
     }
 
     /** Asks the run loop to finish its batch, write a final snapshot and return. */
@@ -147,6 +162,12 @@ public final class OnlineLearner {
             } else if (!settings.maxIdle().isZero()
                     && now - lastRecordAt > settings.maxIdle().toNanos()) {
                 LOG.info("no samples for {}, stopping", settings.maxIdle());
+                break;
+            } else if (finishWhenIdleNanos > 0
+                    && now - Math.max(lastRecordAt, finishRequestedAt) > finishWhenIdleNanos) {
+                LOG.info(
+                        "input has ended and no samples arrived for {} ms, stopping",
+                        finishWhenIdleNanos / 1_000_000);
                 break;
             }
             for (ConsumerRecord<byte[], byte[]> r : records) {

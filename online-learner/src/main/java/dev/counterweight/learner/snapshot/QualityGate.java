@@ -8,9 +8,10 @@ import java.util.Map;
  * Decides whether a snapshot may be announced: none of its AUCs may fall more than {@code
  * maxAucDrop} below, and its CTR log loss may not rise more than {@code maxLoglossRise} (relative)
  * above, those of the last announced snapshot. Metrics undefined on either side (NaN) are not
- * compared. The first snapshot always passes.
+ * compared. Before {@code minSamples} samples were evaluated ({@code eval.samples}) no snapshot
+ * passes, so a tiny, noisy window cannot become the baseline; after that the first one passes.
  */
-public record QualityGate(double maxAucDrop, double maxLoglossRise) {
+public record QualityGate(double maxAucDrop, double maxLoglossRise, long minSamples) {
 
     static final List<String> AUCS =
             List.of("ctr.auc", "ctr.macro-auc", "ctcvr.auc", "ctcvr.macro-auc");
@@ -18,6 +19,14 @@ public record QualityGate(double maxAucDrop, double maxLoglossRise) {
     /** Reasons the candidate fails; empty if it passes. */
     public List<String> violations(Map<String, Double> candidate, Map<String, Double> last) {
         List<String> out = new ArrayList<>();
+        double evaluated = candidate.getOrDefault("eval.samples", 0.0);
+        if (evaluated < minSamples) {
+            out.add(
+                    String.format(
+                            "only %.0f samples evaluated, learner.gate.min-samples is %d",
+                            evaluated, minSamples));
+            return out;
+        }
         if (last == null) {
             return out;
         }

@@ -176,6 +176,7 @@ class OnlineLearnerITCase {
         m.put("learner.batch-size", "256");
         m.put("learner.batch-timeout", "0 s");
         m.put("learner.max-idle", "3 s");
+        m.put("learner.gate.min-samples", "1000");
         m.put("learner.class-loss-every-batches", "4");
         m.put("learner.eval-window", "4000");
         m.put("learner.omp-threads", "1");

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class QualityGateTest {
 
-    private final QualityGate gate = new QualityGate(0.02, 0.05);
+    private final QualityGate gate = new QualityGate(0.02, 0.05, 0);
 
     @Test
     void firstSnapshotPassesAndSmallChangesPass() {
@@ -31,6 +31,17 @@ class QualityGateTest {
                 .singleElement()
                 .asString()
                 .contains("ctr.logloss");
+    }
+
+    @Test
+    void tooFewEvaluatedSamplesNeverPass() {
+        QualityGate strict = new QualityGate(0.02, 0.05, 5_000);
+        assertThat(strict.violations(Map.of("eval.samples", 512.0, "ctr.auc", 0.9), null))
+                .singleElement()
+                .asString()
+                .contains("learner.gate.min-samples");
+        assertThat(strict.violations(Map.of("eval.samples", 5_000.0, "ctr.auc", 0.6), null))
+                .isEmpty();
     }
 
     @Test

@@ -9,7 +9,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes generated Avro records to one topic in single-object encoding, keyed by a function of the
- * record (null key when the function returns null).
+ * record (null key when the function returns null). The Kafka timestamp is the element's event
+ * time, or the wall clock for topics whose records carry their event time inside (weight tables):
+ * on a compacted topic, replayed historical event times next to the broker's own (wall-clock)
+ * transaction markers would make the broker roll and compact segments at once.
  */
 public final class AvroRecordSerializer<T extends SpecificRecordBase>
         implements KafkaRecordSerializationSchema<T> {
@@ -19,11 +22,17 @@ public final class AvroRecordSerializer<T extends SpecificRecordBase>
     private final String topic;
     private final AvroCodec<T> codec;
     private final SerializableFunction<T, String> key;
+    private final boolean eventTimestamps;
 
-    public AvroRecordSerializer(String topic, Class<T> type, SerializableFunction<T, String> key) {
+    public AvroRecordSerializer(
+            String topic,
+            Class<T> type,
+            SerializableFunction<T, String> key,
+            boolean eventTimestamps) {
         this.topic = topic;
         this.codec = AvroCodec.of(type);
         this.key = key;
+        this.eventTimestamps = eventTimestamps;
     }
 
     @Override
@@ -33,7 +42,7 @@ public final class AvroRecordSerializer<T extends SpecificRecordBase>
         return new ProducerRecord<>(
                 topic,
                 null,
-                timestamp,
+                eventTimestamps ? timestamp : null,
                 k == null ? null : k.getBytes(StandardCharsets.UTF_8),
                 codec.encode(element));
     }

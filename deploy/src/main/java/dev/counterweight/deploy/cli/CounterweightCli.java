@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             ReportCommand.class,
             JobCommand.class,
             LearnerCommand.class,
+            OptionsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class CounterweightCli {

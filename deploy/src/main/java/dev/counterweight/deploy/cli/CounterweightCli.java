@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             JobCommand.class,
             LearnerCommand.class,
             OptionsCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class CounterweightCli {

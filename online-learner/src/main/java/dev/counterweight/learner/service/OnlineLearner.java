@@ -69,17 +69,25 @@ public final class OnlineLearner {
     private long batches;
     private long skipped;
     private Map<String, Double> lastAnnouncedMetrics;
-    private volatile Status status = new Status(0, 0, 0, Map.of(), "starting");
+    private volatile Status status = new Status(0, 0, 0, Map.of(), "starting", 0);
+    private long firstSampleAt;
+    private long trainingNanos;
     private volatile long finishWhenIdleNanos;
     private volatile long finishRequestedAt;
 
-    /** What the learner is doing, for health checks and progress displays. */
+    /**
+     * What the learner is doing, for health checks and progress displays.
+     *
+     * @param trainingNanos wall time from the first sample read to the end of the newest batch
+     *     (encoding, scoring, training; not snapshots), for throughput figures
+     */
     public record Status(
             long samplesTrained,
             long version,
             long skipped,
             Map<String, Double> metrics,
-            String state) {}
+            String state,
+            long trainingNanos) {}
 
     public OnlineLearner(LearnerSettings settings) {
         this.settings = settings;
@@ -179,6 +187,9 @@ public final class OnlineLearner {
                 if (pending.isEmpty()) {
                     pendingSince = System.nanoTime();
                 }
+                if (firstSampleAt == 0) {
+                    firstSampleAt = pendingSince;
+                }
                 pending.add(sample.get());
                 if (pending.size() == settings.batchSize()) {
                     train(pending, pendingNext, producer);
@@ -232,6 +243,7 @@ public final class OnlineLearner {
         }
         pending.clear();
         pendingNext.clear();
+        trainingNanos = System.nanoTime() - firstSampleAt;
         status = status("running");
     }
 
@@ -446,7 +458,8 @@ public final class OnlineLearner {
                 version,
                 skipped,
                 lastAnnouncedMetrics == null ? Map.of() : Map.copyOf(lastAnnouncedMetrics),
-                state);
+                state,
+                trainingNanos);
     }
 
     private static String fmt(Double d) {

@@ -58,7 +58,7 @@ class OnlineLearnerITCase {
 
     @Test
     void learnsAnnouncesAVerifiableSnapshotAndPublishesClassLoss() throws Exception {
-        List<Sample> samples = TestingSamples.learnable(6_000, 1);
+        List<Sample> samples = SyntheticSamples.learnable(6_000, 1);
         produce(Topics.WEIGHTED_SAMPLES, samples, 2);
         Path snapshots = dir.resolve("snapshots-a");
 
@@ -109,7 +109,7 @@ class OnlineLearnerITCase {
 
     @Test
     void resumesAfterACrashBitExactlyAsAnUninterruptedRun() throws Exception {
-        produce("resume-samples", TestingSamples.learnable(4_096, 2), 1);
+        produce("resume-samples", SyntheticSamples.learnable(4_096, 2), 1);
 
         Path uninterrupted = dir.resolve("uninterrupted");
         new OnlineLearner(settings(uninterrupted, "resume-samples", 1_024)).run();

@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A learnable stream of weighted samples: the click probability grows with the category index and
- * with the first dense feature, so a model that learns does clearly better than chance.
+ * A seeded, learnable stream of weighted samples (for tests and benchmarks): the click probability
+ * grows with the category index and with the first dense feature, so a model that learns does
+ * clearly better than chance.
  */
-public final class TestingSamples {
+public final class SyntheticSamples {
 
-    private TestingSamples() {}
+    private SyntheticSamples() {}
 
     public static List<Sample> learnable(int n, long seed) {
         Random random = new Random(seed);

@@ -1,0 +1,313 @@
+package dev.counterweight.deploy.bench;
+
+import dev.counterweight.avro.UserEvent;
+import dev.counterweight.connectors.avro.AvroCodec;
+import dev.counterweight.connectors.dataset.SyntheticEventGenerator;
+import dev.counterweight.connectors.kafka.EmbeddedKafkaBroker;
+import dev.counterweight.jobs.weighting.EventValidator;
+import dev.counterweight.jobs.weighting.SampleWeightingJob;
+import dev.counterweight.jobs.weighting.SampleWeightingSettings;
+import dev.counterweight.jobs.weighting.internal.IngestedEvent;
+import dev.counterweight.jobs.weighting.io.AvroRecordSerializer;
+import dev.counterweight.jobs.weighting.io.IngestedEventDeserializer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Weighting-job throughput against its limit, on one real broker and one Flink MiniCluster in the
+ * same run: (a) a pass-through job (Kafka to Kafka, the same decoding and validation, UserEvent
+ * Avro out, exactly-once sink, same checkpoint interval and RocksDB backend) and (b) {@code
+ * SampleWeightingJob}; both read the same pre-produced events in bounded mode, and the time is from
+ * submission to the finished job (including its final checkpoint and commit). The raw Kafka
+ * producer and consumer rates of the same events are the outer limit.
+ */
+public final class PipelineBenchmark {
+
+    /** Everything measured, in events per second. */
+    public record Result(
+            int events,
+            int repeats,
+            Stats produce,
+            Stats consume,
+            Stats passThrough,
+            Stats weighting,
+            Stats ratio) {}
+
+    private PipelineBenchmark() {}
+
+    public static Result run(Path workDir, int exposures, int repeats, PrintWriter log)
+            throws Exception {
+        List<UserEvent> events =
+                SyntheticEventGenerator.generate(
+                        SyntheticEventGenerator.Config.defaults(11).withExposures(exposures));
+        double[] produce = new double[repeats];
+        double[] consume = new double[repeats];
+        double[] pass = new double[repeats];
+        double[] weighting = new double[repeats];
+        double[] ratio = new double[repeats];
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"))) {
+            String bootstrap = broker.bootstrapServers();
+            // One warm-up round of each job, not reported.
+            String warm = "warm";
+            broker.createTopics(topics(warm));
+            produce(bootstrap, warm + "-events", events);
+            passThrough(bootstrap, workDir, warm, 0);
+            weighting(bootstrap, workDir, warm, 0);
+            for (int r = 0; r < repeats; r++) {
+                String run = "r" + r;
+                broker.createTopics(topics(run));
+                produce[r] = events.size() / produce(bootstrap, run + "-events", events);
+                consume[r] = events.size() / consume(bootstrap, run + "-events", events.size());
+                if (r % 2 == 0) {
+                    pass[r] = events.size() / passThrough(bootstrap, workDir, run, r + 1);
+                    weighting[r] = events.size() / weighting(bootstrap, workDir, run, r + 1);
+                } else {
+                    weighting[r] = events.size() / weighting(bootstrap, workDir, run, r + 1);
+                    pass[r] = events.size() / passThrough(bootstrap, workDir, run, r + 1);
+                }
+                ratio[r] = weighting[r] / pass[r];
+                log.printf(
+                        "run %d: produce %,.0f/s consume %,.0f/s pass-through job %,.0f/s weighting job %,.0f/s ratio %.2f%n",
+                        r + 1, produce[r], consume[r], pass[r], weighting[r], ratio[r]);
+                log.flush();
+            }
+        }
+        return new Result(
+                events.size(),
+                repeats,
+                Stats.of(produce),
+                Stats.of(consume),
+                Stats.of(pass),
+                Stats.of(weighting),
+                Stats.of(ratio));
+    }
+
+    private static List<NewTopic> topics(String run) {
+        List<NewTopic> out = new ArrayList<>();
+        for (String t :
+                List.of(
+                        "events",
+                        "passthrough-out",
+                        "weighted-samples",
+                        "class-weights",
+                        "events-dlq")) {
+            out.add(
+                    new NewTopic(
+                            run + "-" + t,
+                            t.equals("class-weights") || t.equals("events-dlq") ? 1 : 2,
+                            (short) 1));
+        }
+        return out;
+    }
+
+    private static Map<String, String> jobOptions(
+            String bootstrap, Path workDir, String run, int n) {
+        Map<String, String> m = new HashMap<>();
+        m.put("kafka.bootstrap-servers", bootstrap);
+        m.put("kafka.events-topic", run + "-events");
+        m.put("kafka.samples-topic", run + "-weighted-samples");
+        m.put("kafka.weights-topic", run + "-class-weights");
+        m.put("kafka.dlq-topic", run + "-events-dlq");
+        m.put("kafka.bounded", "true");
+        m.put("kafka.group-id", "bench-" + run + "-" + n);
+        m.put("kafka.transactional-id-prefix", "bench-" + run + "-" + n);
+        m.put("job.checkpoint-interval", "10 s");
+        m.put("job.checkpoint-dir", workDir.resolve("checkpoints").toUri().toString());
+        m.put("job.restart-attempts", "0");
+        m.put("job.parallelism", "2");
+        return m;
+    }
+
+    private static Configuration flink(SampleWeightingSettings settings) {
+        Configuration base = new Configuration();
+        base.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+        base.set(JobManagerOptions.ADDRESS, "127.0.0.1");
+        base.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        base.set(TaskManagerOptions.HOST, "127.0.0.1");
+        base.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        base.set(RestOptions.ADDRESS, "127.0.0.1");
+        base.set(RestOptions.BIND_PORT, "0");
+        return SampleWeightingJob.flinkConfiguration(settings, base);
+    }
+
+    /** Seconds for the weighting job to read everything and finish. */
+    static double weighting(String bootstrap, Path workDir, String run, int n) throws Exception {
+        SampleWeightingSettings settings =
+                SampleWeightingSettings.from(
+                        Configuration.fromMap(jobOptions(bootstrap, workDir, run, n)));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(2, flink(settings));
+        new SampleWeightingJob(settings).buildWithKafka(env);
+        long t0 = System.nanoTime();
+        env.execute("bench-weighting-" + run);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Seconds for the pass-through job to copy everything and finish. */
+    static double passThrough(String bootstrap, Path workDir, String run, int n) throws Exception {
+        SampleWeightingSettings settings =
+                SampleWeightingSettings.from(
+                        Configuration.fromMap(jobOptions(bootstrap, workDir, run, n)));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(2, flink(settings));
+        KafkaSource<IngestedEvent> source =
+                KafkaSource.<IngestedEvent>builder()
+                        .setBootstrapServers(bootstrap)
+                        .setTopics(settings.eventsTopic())
+                        .setGroupId(settings.groupId())
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setBounded(OffsetsInitializer.latest())
+                        .setDeserializer(
+                                new IngestedEventDeserializer(
+                                        new EventValidator(settings.limits())))
+                        .setProperty("isolation.level", "read_committed")
+                        .build();
+        KafkaSink<UserEvent> sink =
+                KafkaSink.<UserEvent>builder()
+                        .setBootstrapServers(bootstrap)
+                        .setRecordSerializer(
+                                new AvroRecordSerializer<>(
+                                        run + "-passthrough-out",
+                                        UserEvent.class,
+                                        e -> e.getUserId(),
+                                        true))
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix(settings.transactionalIdPrefix() + "-pass")
+                        .setProperty(
+                                "transaction.timeout.ms",
+                                String.valueOf(settings.transactionTimeout().toMillis()))
+                        .build();
+        env.fromSource(
+                        source,
+                        WatermarkStrategy.<IngestedEvent>forBoundedOutOfOrderness(
+                                        settings.outOfOrderness())
+                                .withTimestampAssigner(
+                                        (e, ts) ->
+                                                e.isValid()
+                                                        ? e.event.getEventTime().toEpochMilli()
+                                                        : Long.MIN_VALUE),
+                        "Kafka events")
+                .filter(IngestedEvent::isValid)
+                .map(e -> e.event)
+                .returns(new AvroTypeInfo<>(UserEvent.class))
+                .sinkTo(sink);
+        long t0 = System.nanoTime();
+        env.execute("bench-pass-through-" + run);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Seconds to send every event (Avro encoding, idempotent producer, acks=all). */
+    static double produce(String bootstrap, String topic, List<UserEvent> events) {
+        AvroCodec<UserEvent> codec = AvroCodec.of(UserEvent.class);
+        long t0 = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> p =
+                new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                                true,
+                                ProducerConfig.ACKS_CONFIG,
+                                "all",
+                                ProducerConfig.LINGER_MS_CONFIG,
+                                5),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
+            for (UserEvent e : events) {
+                p.send(
+                        new ProducerRecord<>(
+                                topic,
+                                null,
+                                e.getEventTime().toEpochMilli(),
+                                e.getUserId().getBytes(),
+                                codec.encode(e)));
+            }
+            p.flush();
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Seconds to read (and decode) every event back. */
+    static double consume(String bootstrap, String topic, int expected) throws Exception {
+        AvroCodec<UserEvent> codec = AvroCodec.of(UserEvent.class);
+        long t0 = System.nanoTime();
+        int read = 0;
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                "read_committed",
+                                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                                2000),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+            List<TopicPartition> parts =
+                    c.partitionsFor(topic).stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (read < expected && System.nanoTime() < deadline) {
+                for (var r : c.poll(Duration.ofMillis(200))) {
+                    codec.decode(r.value());
+                    read++;
+                }
+            }
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Markdown for BENCHMARKS.md. */
+    public static String markdown(Result r, String command, String machine) {
+        return String.format(
+                "## Weighting job throughput vs a pass-through job%n%n"
+                        + "Command: `%s`  %n%s  %n"
+                        + "%,d synthetic events (Zipf categories, clicks, delayed purchases), 2 partitions, parallelism 2,"
+                        + " RocksDB, exactly-once sinks, checkpoints every 10 s, bounded read of pre-produced events;"
+                        + " time from submission to the finished job (startup and final checkpoint included);"
+                        + " one warm-up round of each job first; %d runs: median (min–max).%n%n"
+                        + "| what | events/s |%n|---|---|%n"
+                        + "| raw Kafka producer (Avro encode, idempotent, acks=all) | %s |%n"
+                        + "| raw Kafka consumer (read_committed, Avro decode) | %s |%n"
+                        + "| (a) pass-through Flink job | %s |%n"
+                        + "| (b) SampleWeightingJob | %s |%n"
+                        + "| **ratio b/a** (goal ≥ 0.6) | %s |%n",
+                command,
+                machine,
+                r.events(),
+                r.repeats(),
+                r.produce().format("%,.0f"),
+                r.consume().format("%,.0f"),
+                r.passThrough().format("%,.0f"),
+                r.weighting().format("%,.0f"),
+                r.ratio().format("%.2f"));
+    }
+}

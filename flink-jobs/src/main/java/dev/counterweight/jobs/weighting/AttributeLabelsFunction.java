@@ -15,7 +15,6 @@ import dev.counterweight.jobs.weighting.io.DeadLetters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -57,6 +56,9 @@ public class AttributeLabelsFunction
 
     public static final String BUFFER = "event-buffer";
 
+    public static final String CLOSING = "windows-by-close-time";
+    public static final String EXPIRING = "windows-by-expiry-time";
+
     private final AttributionRules rules;
     private final HalfLife halfLife;
     private final double priorClicks;
@@ -64,7 +66,9 @@ public class AttributeLabelsFunction
     private final Duration activityTtl;
 
     private transient MapState<String, PendingExposure> pending;
-    private transient MapState<String, IngestedEvent> buffer;
+    private transient MapState<Long, List<IngestedEvent>> buffer;
+    private transient MapState<Long, List<String>> closing;
+    private transient MapState<Long, List<String>> expiring;
     private transient ValueState<ActivityCounts> activity;
     private transient Counter ignored;
     private transient Counter corrections;
@@ -91,13 +95,24 @@ public class AttributeLabelsFunction
                                         PENDING,
                                         Types.STRING,
                                         TypeInformation.of(PendingExposure.class)));
+        // Indexed by event time, so a timer reads only what is due at its time.
         buffer =
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>(
                                         BUFFER,
-                                        Types.STRING,
-                                        TypeInformation.of(IngestedEvent.class)));
+                                        Types.LONG,
+                                        Types.LIST(TypeInformation.of(IngestedEvent.class))));
+        closing =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        CLOSING, Types.LONG, Types.LIST(Types.STRING)));
+        expiring =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        EXPIRING, Types.LONG, Types.LIST(Types.STRING)));
         ValueStateDescriptor<ActivityCounts> activityDescriptor =
                 new ValueStateDescriptor<>(USER_ACTIVITY, TypeInformation.of(ActivityCounts.class));
         activityDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(activityTtl).build());
@@ -110,7 +125,7 @@ public class AttributeLabelsFunction
     public void processElement(IngestedEvent e, Context ctx, Collector<LabeledSample> out)
             throws Exception {
         long t = e.event.getEventTime().toEpochMilli();
-        buffer.put(bufferKey(e.event), e);
+        append(buffer, t, e);
         ctx.timerService().registerEventTimeTimer(t);
     }
 
@@ -166,52 +181,56 @@ public class AttributeLabelsFunction
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<LabeledSample> out)
             throws Exception {
-        // Events at or before this time first (a click at the closing instant is inside).
-        List<IngestedEvent> dueEvents = new ArrayList<>();
-        for (Map.Entry<String, IngestedEvent> entry : buffer.entries()) {
-            if (entry.getValue().event.getEventTime().toEpochMilli() <= timestamp) {
-                dueEvents.add(entry.getValue());
+        // Events at this time first (a click at the closing instant is inside the window).
+        List<IngestedEvent> due = buffer.get(timestamp);
+        if (due != null) {
+            buffer.remove(timestamp);
+            List<IngestedEvent> ordered = new ArrayList<>(due);
+            ordered.sort(EVENT_ORDER);
+            for (IngestedEvent e : ordered) {
+                apply(e, ctx, out);
             }
         }
-        dueEvents.sort(EVENT_ORDER);
-        for (IngestedEvent e : dueEvents) {
-            buffer.remove(bufferKey(e.event));
-            apply(e, ctx, out);
-        }
-        List<Map.Entry<String, PendingExposure>> closing = new ArrayList<>();
-        List<String> expired = new ArrayList<>();
-        Iterator<Map.Entry<String, PendingExposure>> it = pending.iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, PendingExposure> entry = it.next();
-            PendingExposure p = entry.getValue();
-            if (!p.window.closed && p.window.closesAt(rules) <= timestamp) {
-                closing.add(Map.entry(entry.getKey(), p));
-            } else if (p.window.closed && p.window.expiresAt(rules) <= timestamp) {
-                expired.add(entry.getKey());
+        List<String> closingKeys = closing.get(timestamp);
+        if (closingKeys != null) {
+            closing.remove(timestamp);
+            List<Map.Entry<String, PendingExposure>> toClose = new ArrayList<>();
+            for (String key : closingKeys) {
+                PendingExposure p = pending.get(key);
+                // A stale index entry (the exposure was replaced) is skipped.
+                if (p != null && !p.window.closed && p.window.closesAt(rules) <= timestamp) {
+                    toClose.add(Map.entry(key, p));
+                }
             }
-        }
-        // Close in event-time order so the user features of each sample see the earlier ones.
-        closing.sort(
-                Comparator.comparingLong(
-                                (Map.Entry<String, PendingExposure> e) ->
-                                        e.getValue().window.closesAt(rules))
-                        .thenComparing(e -> e.getValue().exposureId));
-        for (Map.Entry<String, PendingExposure> entry : closing) {
-            PendingExposure p = entry.getValue();
-            out.collect(sample(ctx.getCurrentKey(), p, p.window.closesAt(rules), false));
-            if (p.window.close()) {
-                corrections.inc();
-                out.collect(sample(ctx.getCurrentKey(), p, p.window.latePurchaseTime, true));
-            }
-            if (p.window.expiresAt(rules) <= timestamp) {
-                expired.add(entry.getKey());
-            } else {
+            toClose.sort(Comparator.comparing(e -> e.getValue().exposureId));
+            for (Map.Entry<String, PendingExposure> entry : toClose) {
+                PendingExposure p = entry.getValue();
+                out.collect(sample(ctx.getCurrentKey(), p, p.window.closesAt(rules), false));
+                if (p.window.close()) {
+                    corrections.inc();
+                    out.collect(sample(ctx.getCurrentKey(), p, p.window.latePurchaseTime, true));
+                }
                 pending.put(entry.getKey(), p);
             }
         }
-        for (String key : expired) {
-            pending.remove(key);
+        List<String> expiringKeys = expiring.get(timestamp);
+        if (expiringKeys != null) {
+            expiring.remove(timestamp);
+            for (String key : expiringKeys) {
+                PendingExposure p = pending.get(key);
+                if (p != null && p.window.closed && p.window.expiresAt(rules) <= timestamp) {
+                    pending.remove(key);
+                }
+            }
         }
+    }
+
+    private static <T> void append(MapState<Long, List<T>> index, long time, T value)
+            throws Exception {
+        List<T> list = index.get(time);
+        List<T> updated = list == null ? new ArrayList<>() : new ArrayList<>(list);
+        updated.add(value);
+        index.put(time, updated);
     }
 
     private void open(String key, IngestedEvent e, long t, Context ctx) throws Exception {
@@ -232,6 +251,8 @@ public class AttributeLabelsFunction
         p.sourcePartitions = new int[] {e.partition};
         p.sourceOffsets = new long[] {e.offset};
         pending.put(key, p);
+        append(closing, p.window.closesAt(rules), key);
+        append(expiring, p.window.expiresAt(rules), key);
         ctx.timerService().registerEventTimeTimer(p.window.closesAt(rules));
         ctx.timerService().registerEventTimeTimer(p.window.expiresAt(rules));
     }
@@ -278,10 +299,6 @@ public class AttributeLabelsFunction
             Comparator.comparingLong((IngestedEvent e) -> e.event.getEventTime().toEpochMilli())
                     .thenComparing(e -> actionOf(e.event) != Action.EXPOSURE)
                     .thenComparing(e -> e.event.getEventId());
-
-    private static String bufferKey(UserEvent event) {
-        return event.getEventTime().toEpochMilli() + "|" + event.getEventId();
-    }
 
     static String attributionKey(UserEvent event) {
         return event.getRequestId() == null

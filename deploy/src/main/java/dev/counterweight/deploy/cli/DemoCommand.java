@@ -4,20 +4,18 @@ import dev.counterweight.avro.UserEvent;
 import dev.counterweight.connectors.dataset.DataSets;
 import dev.counterweight.connectors.dataset.SyntheticEventGenerator;
 import dev.counterweight.connectors.dataset.TaobaoUserBehaviorReader;
-import dev.counterweight.core.attribution.Action;
 import dev.counterweight.core.attribution.AttributionRules;
 import dev.counterweight.core.attribution.ClassKeyMode;
-import dev.counterweight.core.attribution.ExposureWindow;
 import dev.counterweight.core.weighting.ClassWeight;
 import dev.counterweight.core.weighting.WeightTable;
 import dev.counterweight.core.weighting.WeightingConfig;
 import dev.counterweight.core.weighting.WeightingStrategy;
+import dev.counterweight.deploy.offline.OfflineAttribution;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -150,63 +148,14 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * Samples per class after attributing labels with the job's rules (events in time order, one
-     * window per user and item).
+     * Samples per class after attributing labels with the job's rules (see {@link
+     * OfflineAttribution}).
      */
     static Map<String, Double> classCounts(
             List<UserEvent> events, AttributionRules rules, ClassKeyMode mode) {
-        List<UserEvent> sorted = new ArrayList<>(events);
-        sorted.sort(
-                Comparator.comparing(UserEvent::getEventTime).thenComparing(UserEvent::getEventId));
-        Map<String, ExposureWindow> windows = new HashMap<>();
-        Map<String, String> categoryOf = new HashMap<>();
-        Map<String, Double> itemExposures = new HashMap<>();
-        Map<String, Double> counts = new HashMap<>();
-        for (UserEvent e : sorted) {
-            String key = e.getUserId() + "\u0001" + e.getItemId();
-            Action action =
-                    switch (e.getType()) {
-                        case IMPRESSION -> Action.EXPOSURE;
-                        case CLICK -> Action.CLICK;
-                        case CART -> Action.CART;
-                        case FAV -> Action.FAV;
-                        case PURCHASE -> Action.PURCHASE;
-                    };
-            ExposureWindow w = windows.get(key);
-            if (action == Action.EXPOSURE
-                    && (w == null
-                            || w.apply(action, e.getEventTime().toEpochMilli(), rules)
-                                    == ExposureWindow.Outcome.NEW_EXPOSURE)) {
-                if (w != null) {
-                    count(w, categoryOf.get(key), mode, itemExposures, e.getItemId(), counts);
-                }
-                windows.put(key, ExposureWindow.open(e.getEventTime().toEpochMilli()));
-                categoryOf.put(key, e.getCategoryId());
-            } else if (w != null) {
-                w.apply(action, e.getEventTime().toEpochMilli(), rules);
-            }
-        }
-        windows.forEach(
-                (key, w) ->
-                        count(
-                                w,
-                                categoryOf.get(key),
-                                mode,
-                                itemExposures,
-                                key.substring(key.indexOf('\u0001') + 1),
-                                counts));
-        return counts;
-    }
-
-    private static void count(
-            ExposureWindow w,
-            String category,
-            ClassKeyMode mode,
-            Map<String, Double> itemExposures,
-            String item,
-            Map<String, Double> counts) {
-        double prior = itemExposures.getOrDefault(item, 0.0);
-        counts.merge(mode.keyOf(category, w.clicked, w.converted, prior), 1.0, Double::sum);
-        itemExposures.put(item, prior + 1);
+        return OfflineAttribution.classCounts(
+                OfflineAttribution.attribute(
+                        events, OfflineAttribution.Settings.jobDefaults().withRules(rules)),
+                mode);
     }
 }

@@ -1,0 +1,110 @@
+package dev.counterweight.deploy.cli;
+
+import dev.counterweight.connectors.dataset.DataSets;
+import dev.counterweight.deploy.quality.QualityExperiment;
+import dev.counterweight.deploy.quality.QualityReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Runs the "does reweighting help?" experiment in this JVM and writes QUALITY.md with its charts.
+ */
+@Command(
+        name = "quality",
+        mixinStandardHelpOptions = true,
+        description =
+                "Offline experiment: attribute labels on the shared Taobao slice, weight samples as"
+                        + " the job does under every weighting strategy (plus negative"
+                        + " down-sampling and minority oversampling), train the learner's model"
+                        + " test-then-train, score a held-out tail, and write QUALITY.md.")
+public final class QualityCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--data-dir",
+            description =
+                    "Folder with the shared datasets (default: $COUNTERWEIGHT_DATA_DIR or"
+                            + " ../shared/data).")
+    Path dataDir;
+
+    @Option(
+            names = "--limit",
+            defaultValue = "-1",
+            description =
+                    "Read at most this many events (-1: all, or "
+                            + QualityExperiment.QUICK_EVENTS
+                            + " with --quick). Default: ${DEFAULT-VALUE}.")
+    int limit;
+
+    @Option(
+            names = "--out",
+            defaultValue = "QUALITY.md",
+            description = "Markdown report to write. Default: ${DEFAULT-VALUE}.")
+    Path out;
+
+    @Option(
+            names = "--plots-dir",
+            defaultValue = "deploy/quality-report",
+            description = "Folder of the report's PNG charts. Default: ${DEFAULT-VALUE}.")
+    Path plotsDir;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description =
+                    "Seed of the model, the down-sampler and the baseline. Default:"
+                            + " ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(
+            names = "--quick",
+            description =
+                    "A small slice and three configurations (NONE, INVERSE, SQRT_INVERSE with"
+                            + " negatives kept at 0.3), for CI.")
+    boolean quick;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter w = spec.commandLine().getOut();
+        if (dataDir != null) {
+            System.setProperty(DataSets.DATA_DIR_PROPERTY, dataDir.toString());
+        }
+        var outcome =
+                QualityExperiment.run(
+                        limit,
+                        seed,
+                        quick,
+                        line -> {
+                            w.println(line);
+                            w.flush();
+                        });
+        StringBuilder command = new StringBuilder("deploy/bin/counterweight quality");
+        if (quick) {
+            command.append(" --quick");
+        }
+        if (limit >= 0) {
+            command.append(" --limit ").append(limit);
+        }
+        if (seed != 42) {
+            command.append(" --seed ").append(seed);
+        }
+        if (!out.toString().equals("QUALITY.md")) {
+            command.append(" --out ").append(out);
+        }
+        if (!plotsDir.toString().equals("deploy/quality-report")) {
+            command.append(" --plots-dir ").append(plotsDir);
+        }
+        for (Path p : QualityReport.write(outcome, out, plotsDir, command.toString())) {
+            w.println("wrote " + p);
+        }
+        w.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,484 @@
+package dev.counterweight.deploy.quality;
+
+import dev.counterweight.avro.Sample;
+import dev.counterweight.connectors.features.FeatureLayout;
+import dev.counterweight.core.attribution.ClassKeyMode;
+import dev.counterweight.core.decay.DecayedCount;
+import dev.counterweight.core.decay.HalfLife;
+import dev.counterweight.core.sampling.DownSamplingConfig;
+import dev.counterweight.core.sampling.NegativeDownSampler;
+import dev.counterweight.core.sampling.Recalibration;
+import dev.counterweight.core.weighting.ClassWeight;
+import dev.counterweight.core.weighting.EffectiveSampleSize;
+import dev.counterweight.core.weighting.WeightTable;
+import dev.counterweight.core.weighting.WeightingConfig;
+import dev.counterweight.deploy.offline.OfflineAttribution.AttributedSample;
+import dev.counterweight.jobs.weighting.SampleWeightingOptions;
+import dev.counterweight.learner.model.Batch;
+import dev.counterweight.learner.model.Dl4jRankingModel;
+import dev.counterweight.learner.model.ModelConfig;
+import dev.counterweight.learner.model.Scores;
+import dev.counterweight.learner.service.LearnerSettings;
+import dev.counterweight.learner.service.ProgressiveEvaluator;
+import dev.counterweight.learner.service.SampleEncoder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The in-JVM reweighting experiment: streams attributed samples through the job's weighting
+ * (decayed class counts folded into a {@link WeightTable} at each update boundary, each sample
+ * stamped with the newest table's weight of its class, negatives down-sampled) and trains the
+ * learner's model test-then-train; the last part of the stream by event time is held out and scored
+ * by the final model only.
+ */
+public final class QualityRunner {
+
+    /**
+     * Experiment settings.
+     *
+     * @param classKey the class key of the weight table
+     * @param weightHalfLife half-life of the decayed class counts
+     * @param updateIntervalMillis event-time interval between weight-table updates
+     * @param minWeight clip bound of the weights
+     * @param maxWeight clip bound of the weights
+     * @param batchSize training rows per batch
+     * @param holdOutFraction the held-out tail, by event time
+     * @param offlineEpochs epochs of the offline baseline
+     * @param seed seed of the model, the down-sampler and the baseline's shuffling
+     * @param model the network
+     */
+    public record Settings(
+            ClassKeyMode classKey,
+            HalfLife weightHalfLife,
+            long updateIntervalMillis,
+            double minWeight,
+            double maxWeight,
+            int batchSize,
+            double holdOutFraction,
+            int offlineEpochs,
+            long seed,
+            ModelConfig model) {
+
+        /** The job's weighting defaults and the learner's default model, with {@code seed}. */
+        public static Settings defaults(long seed) {
+            ModelConfig m = defaultModel();
+            return new Settings(
+                    SampleWeightingOptions.CLASS_KEY.defaultValue(),
+                    HalfLife.of(SampleWeightingOptions.WEIGHT_HALF_LIFE.defaultValue()),
+                    SampleWeightingOptions.UPDATE_INTERVAL.defaultValue().toMillis(),
+                    SampleWeightingOptions.MIN_WEIGHT.defaultValue(),
+                    SampleWeightingOptions.MAX_WEIGHT.defaultValue(),
+                    512,
+                    0.15,
+                    3,
+                    seed,
+                    new ModelConfig(
+                            m.userVocab(),
+                            m.itemVocab(),
+                            m.categoryVocab(),
+                            m.embeddingDim(),
+                            m.denseFeatures(),
+                            m.bottomLayers(),
+                            m.towerWidth(),
+                            m.learningRate(),
+                            seed,
+                            m.mmoe(),
+                            m.experts()));
+        }
+
+        WeightingConfig weighting(ExperimentConfig c) {
+            return new WeightingConfig(
+                    c.strategy(),
+                    c.beta(),
+                    minWeight,
+                    maxWeight,
+                    SampleWeightingOptions.NORMALISE.defaultValue());
+        }
+    }
+
+    /** The learner's default model configuration (the options' defaults). */
+    static ModelConfig defaultModel() {
+        Map<String, String> m = new HashMap<>();
+        m.put("learner.bootstrap-servers", "unused");
+        m.put("learner.snapshot-dir", "unused");
+        return LearnerSettings.from(Configuration.fromMap(m)).model();
+    }
+
+    /**
+     * Unweighted metrics of one evaluation pass; NaN where undefined.
+     *
+     * @param count samples evaluated
+     */
+    public record Metrics(
+            long count,
+            double ctrAuc,
+            double ctcvrAuc,
+            double ctrMacroAuc,
+            double ctcvrMacroAuc,
+            double ctrTailAuc,
+            double ctcvrTailAuc,
+            double ctrLogLoss,
+            double ctcvrLogLoss,
+            double ctrEce,
+            double ctcvrEce) {
+
+        static Metrics of(ProgressiveEvaluator e) {
+            Map<String, Double> m = e.metrics();
+            return new Metrics(
+                    e.evaluated(),
+                    get(m, "ctr.auc"),
+                    get(m, "ctcvr.auc"),
+                    get(m, "ctr.macro-auc"),
+                    get(m, "ctcvr.macro-auc"),
+                    get(m, "ctr.tail-macro-auc"),
+                    get(m, "ctcvr.tail-macro-auc"),
+                    get(m, "ctr.logloss"),
+                    get(m, "ctcvr.logloss"),
+                    get(m, "ctr.ece"),
+                    get(m, "ctcvr.ece"));
+        }
+
+        private static double get(Map<String, Double> m, String key) {
+            return m.getOrDefault(key, Double.NaN);
+        }
+    }
+
+    /**
+     * The outcome of one configuration.
+     *
+     * @param name the configuration's name
+     * @param config the configuration; null for the offline baseline
+     * @param progressive test-then-train metrics over the training prefix (recalibrated scores);
+     *     null for the offline baseline
+     * @param holdOut the final model on the held-out tail, recalibrated scores
+     * @param holdOutRaw the same without recalibration
+     * @param trainedRows rows trained on (synthetic copies included)
+     * @param syntheticRows synthetic copies among them
+     * @param effectiveSampleSize (Σw)²/Σw² of the trained rows' weights
+     * @param minWeight smallest trained weight
+     * @param maxWeight largest trained weight
+     * @param tables weight tables computed
+     * @param seconds wall time of the configuration
+     */
+    public record Result(
+            String name,
+            ExperimentConfig config,
+            Metrics progressive,
+            Metrics holdOut,
+            Metrics holdOutRaw,
+            long trainedRows,
+            long syntheticRows,
+            double effectiveSampleSize,
+            double minWeight,
+            double maxWeight,
+            long tables,
+            double seconds) {
+
+        /** ESS as a fraction of the trained rows. */
+        public double essFraction() {
+            return trainedRows == 0 ? Double.NaN : effectiveSampleSize / trainedRows;
+        }
+    }
+
+    private final Settings settings;
+    private final List<AttributedSample> samples;
+    private final List<Sample> records;
+    private final List<String> classKeys;
+    private final int trainEnd;
+
+    /**
+     * Prepares a run over {@code samples}, which must be in sample-time order.
+     *
+     * @throws IllegalArgumentException if there are too few samples to split
+     */
+    public QualityRunner(List<AttributedSample> samples, Settings settings) {
+        this.settings = settings;
+        this.samples = List.copyOf(samples);
+        this.records = new ArrayList<>(samples.size());
+        this.classKeys = new ArrayList<>(samples.size());
+        for (AttributedSample s : samples) {
+            String key = s.classKey(settings.classKey());
+            classKeys.add(key);
+            records.add(record(s, key));
+        }
+        this.trainEnd = (int) Math.floor(samples.size() * (1 - settings.holdOutFraction()));
+        if (trainEnd < settings.batchSize() || trainEnd >= samples.size()) {
+            throw new IllegalArgumentException(
+                    "need at least "
+                            + settings.batchSize()
+                            + " training samples and a non-empty held-out tail, have "
+                            + samples.size()
+                            + " samples");
+        }
+    }
+
+    /** Samples in the training prefix. */
+    public int trainingSamples() {
+        return trainEnd;
+    }
+
+    /** Samples in the held-out tail. */
+    public int holdOutSamples() {
+        return samples.size() - trainEnd;
+    }
+
+    /** Event time of the first held-out sample. */
+    public long holdOutStart() {
+        return samples.get(trainEnd).closedAt();
+    }
+
+    /** Distinct classes and evaluation groups in the data. */
+    public int[] classesAndGroups() {
+        var classes = new java.util.HashSet<String>(classKeys);
+        var groups = new java.util.HashSet<String>();
+        for (String k : classes) {
+            groups.add(ClassKeyMode.evaluationGroup(k));
+        }
+        return new int[] {classes.size(), groups.size()};
+    }
+
+    /** Streams the training prefix through weighting and test-then-train learning. */
+    public Result run(ExperimentConfig config) {
+        long start = System.nanoTime();
+        Dl4jRankingModel model = Dl4jRankingModel.create(settings.model());
+        SampleEncoder encoder = new SampleEncoder(settings.model());
+        WeightingConfig weighting = settings.weighting(config);
+        NegativeDownSampler sampler =
+                new NegativeDownSampler(
+                        DownSamplingConfig.uniform(config.downSamplingRate(), settings.seed()));
+        double rate = config.downSamplingRate();
+        ProgressiveEvaluator progressive = new ProgressiveEvaluator(trainEnd + 1);
+        EffectiveSampleSize ess = new EffectiveSampleSize();
+        Map<String, DecayedCount> counts = new HashMap<>();
+        long pendingBoundary = Long.MIN_VALUE;
+        WeightTable table = null;
+        long tables = 0;
+        long synthetic = 0;
+        double minW = Double.POSITIVE_INFINITY;
+        double maxW = Double.NEGATIVE_INFINITY;
+        List<Sample> toScore = new ArrayList<>();
+        List<Sample> batch = new ArrayList<>();
+        List<Float> weights = new ArrayList<>();
+        for (int i = 0; i < trainEnd; i++) {
+            AttributedSample s = samples.get(i);
+            long t = s.closedAt();
+            if (pendingBoundary != Long.MIN_VALUE && t > pendingBoundary) {
+                // The watermark passed the boundary: the job folds its counts into a new table.
+                table = tableAt(++tables, pendingBoundary, counts, weighting);
+                pendingBoundary = Long.MIN_VALUE;
+            }
+            String key = classKeys.get(i);
+            double classWeight = table == null ? 1.0 : table.weightOf(key);
+            counts.merge(
+                    key,
+                    DecayedCount.ZERO.add(1.0, t, settings.weightHalfLife()),
+                    (a, b) -> a.merge(b, settings.weightHalfLife()));
+            pendingBoundary = boundaryOf(t, settings.updateIntervalMillis());
+            toScore.add(records.get(i));
+            NegativeDownSampler.Decision d =
+                    sampler.decide(s.sampleId(), key, !s.click() && !s.conversion());
+            if (d.keep()) {
+                double w = classWeight * d.weightMultiplier();
+                int copies = config.oversample() ? copies(table, key) : 1;
+                for (int c = 0; c < copies; c++) {
+                    // Copies are flagged synthetic: the learner never evaluates them.
+                    batch.add(c == 0 ? records.get(i) : syntheticCopy(records.get(i)));
+                    weights.add((float) (w / copies));
+                    ess.add(w / copies);
+                    minW = Math.min(minW, w / copies);
+                    maxW = Math.max(maxW, w / copies);
+                }
+                synthetic += copies - 1;
+            }
+            if (batch.size() >= settings.batchSize()) {
+                step(model, encoder, progressive, rate, toScore, batch, weights);
+            }
+        }
+        if (!batch.isEmpty() || !toScore.isEmpty()) {
+            step(model, encoder, progressive, rate, toScore, batch, weights);
+        }
+        Metrics[] tail = scoreHoldOut(model, encoder, rate);
+        return new Result(
+                config.name(),
+                config,
+                Metrics.of(progressive),
+                tail[0],
+                tail[1],
+                ess.count(),
+                synthetic,
+                ess.value(),
+                minW,
+                maxW,
+                tables,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * The offline baseline: the same model trained for {@link Settings#offlineEpochs()} shuffled
+     * epochs on the whole training prefix (weight 1), scored on the held-out tail.
+     */
+    public Result runOfflineBaseline() {
+        long start = System.nanoTime();
+        Dl4jRankingModel model = Dl4jRankingModel.create(settings.model());
+        SampleEncoder encoder = new SampleEncoder(settings.model());
+        List<Sample> train = new ArrayList<>(records.subList(0, trainEnd));
+        Random random = new Random(settings.seed());
+        for (int epoch = 0; epoch < settings.offlineEpochs(); epoch++) {
+            Collections.shuffle(train, random);
+            for (int from = 0; from < train.size(); from += settings.batchSize()) {
+                model.train(
+                        encoder.encode(
+                                train.subList(
+                                        from,
+                                        Math.min(train.size(), from + settings.batchSize()))));
+            }
+        }
+        Metrics[] tail = scoreHoldOut(model, encoder, 1.0);
+        return new Result(
+                "offline baseline (" + settings.offlineEpochs() + " epochs, no weighting)",
+                null,
+                null,
+                tail[0],
+                tail[1],
+                (long) train.size() * settings.offlineEpochs(),
+                0,
+                (double) train.size() * settings.offlineEpochs(),
+                1.0,
+                1.0,
+                0,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    private void step(
+            Dl4jRankingModel model,
+            SampleEncoder encoder,
+            ProgressiveEvaluator progressive,
+            double rate,
+            List<Sample> toScore,
+            List<Sample> batch,
+            List<Float> weights) {
+        // Test then train: every sample of the stream (dropped negatives too) is scored by the
+        // model before any batch containing it is trained on.
+        if (!toScore.isEmpty()) {
+            progressive.add(toScore, recalibrated(model.score(encoder.encode(toScore)), rate));
+            toScore.clear();
+        }
+        if (!batch.isEmpty()) {
+            Batch b = encoder.encode(batch);
+            float[] w = new float[weights.size()];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = weights.get(i);
+            }
+            model.train(
+                    new Batch(
+                            b.userIdx(),
+                            b.itemIdx(),
+                            b.categoryIdx(),
+                            b.dense(),
+                            b.clickLabel(),
+                            b.conversionLabel(),
+                            w));
+            batch.clear();
+            weights.clear();
+        }
+    }
+
+    /** [recalibrated, raw] metrics of the model on the held-out tail. */
+    private Metrics[] scoreHoldOut(Dl4jRankingModel model, SampleEncoder encoder, double rate) {
+        int n = samples.size() - trainEnd;
+        ProgressiveEvaluator recal = new ProgressiveEvaluator(n + 1);
+        ProgressiveEvaluator raw = new ProgressiveEvaluator(n + 1);
+        for (int from = trainEnd; from < samples.size(); from += 4096) {
+            List<Sample> chunk = records.subList(from, Math.min(samples.size(), from + 4096));
+            Scores scores = model.score(encoder.encode(chunk));
+            raw.add(chunk, scores);
+            recal.add(chunk, recalibrated(scores, rate));
+        }
+        return new Metrics[] {Metrics.of(recal), Metrics.of(raw)};
+    }
+
+    /**
+     * Scores mapped back to the true distribution after negative (non-click) down-sampling: the CTR
+     * with {@link Recalibration#recalibrate}; the CVR is conditional on a click and therefore
+     * unaffected, so CTCVR = recalibrated CTR × CVR.
+     */
+    static Scores recalibrated(Scores s, double rate) {
+        if (rate == 1) {
+            return s;
+        }
+        double[] ctr = new double[s.size()];
+        double[] ctcvr = new double[s.size()];
+        for (int i = 0; i < ctr.length; i++) {
+            ctr[i] = Recalibration.recalibrate(clamp(s.ctr()[i]), rate);
+            ctcvr[i] = ctr[i] * clamp(s.cvr()[i]);
+        }
+        return new Scores(ctr, s.cvr(), ctcvr);
+    }
+
+    private static double clamp(double p) {
+        return Math.max(0, Math.min(1, p));
+    }
+
+    /**
+     * Copies of a sample under minority oversampling: {@link ExperimentConfig#OVERSAMPLE_COPIES}
+     * for a class whose decayed count is at most a quarter of the mean class count (or that the
+     * table does not know yet), otherwise 1.
+     */
+    static int copies(WeightTable table, String key) {
+        if (table == null || table.size() == 0) {
+            return 1;
+        }
+        ClassWeight cw = table.entries().get(key);
+        double mean = table.totalCount() / table.size();
+        return cw == null || cw.count() <= mean / 4 ? ExperimentConfig.OVERSAMPLE_COPIES : 1;
+    }
+
+    private WeightTable tableAt(
+            long version, long boundary, Map<String, DecayedCount> counts, WeightingConfig c) {
+        Map<String, Double> valued = new HashMap<>(counts.size() * 2);
+        counts.forEach((k, v) -> valued.put(k, v.valueAt(boundary, settings.weightHalfLife())));
+        return WeightTable.compute(version, valued, c);
+    }
+
+    /** The first multiple of {@code interval} at or after {@code t} (the job's update boundary). */
+    static long boundaryOf(long t, long interval) {
+        long floor = Math.floorDiv(t, interval) * interval;
+        return floor == t ? t : floor + interval;
+    }
+
+    private static Sample syntheticCopy(Sample s) {
+        return Sample.newBuilder(s)
+                .setSampleId(s.getSampleId() + "#copy")
+                .setSynthetic(true)
+                .build();
+    }
+
+    private static Sample record(AttributedSample s, String classKey) {
+        List<Float> features = new ArrayList<>(s.features().length);
+        for (float f : s.features()) {
+            features.add(f);
+        }
+        return Sample.newBuilder()
+                .setSampleId(s.sampleId())
+                .setUserId(s.userId())
+                .setItemId(s.itemId())
+                .setCategoryId(s.categoryId())
+                .setRequestId(s.requestId())
+                .setExposureTime(Instant.ofEpochMilli(s.exposureTime()))
+                .setClosedAt(Instant.ofEpochMilli(s.closedAt()))
+                .setClick(s.click())
+                .setConversion(s.conversion())
+                .setClassKey(classKey)
+                .setFeatures(features)
+                .setFeatureFingerprint(FeatureLayout.FINGERPRINT)
+                .setWeight(1.0)
+                .setCorrection(s.correction())
+                .build();
+    }
+}

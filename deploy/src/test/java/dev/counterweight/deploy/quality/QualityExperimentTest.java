@@ -1,0 +1,81 @@
+package dev.counterweight.deploy.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.counterweight.core.weighting.WeightingStrategy;
+import dev.counterweight.deploy.quality.QualityExperiment.Outcome;
+import dev.counterweight.deploy.quality.QualityRunner.Metrics;
+import dev.counterweight.deploy.quality.QualityRunner.Result;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The quality experiment in --quick mode on a small slice: finite metrics, weights that differ. */
+class QualityExperimentTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void quickRunHasFiniteMetricsAndWeightingChangesTheWeights() throws Exception {
+        List<String> progress = new ArrayList<>();
+        Outcome o = QualityExperiment.run(-1, 7, true, progress::add);
+
+        assertThat(o.results()).hasSize(3);
+        assertThat(o.codeVersion()).isNotBlank();
+        for (Result r : o.results()) {
+            assertFinite(r.name() + " progressive", r.progressive());
+            // The quick slice's short tail may hold no purchase: CTCVR there can be undefined.
+            assertFiniteCtr(r.name() + " held-out", r.holdOut());
+            assertThat(r.effectiveSampleSize()).as(r.name()).isPositive().isFinite();
+        }
+        assertFiniteCtr("offline", o.offline().holdOut());
+
+        Result none = byStrategy(o, WeightingStrategy.NONE);
+        Result inverse = byStrategy(o, WeightingStrategy.INVERSE);
+        // Without weighting every row weighs 1: ESS is the row count.
+        assertThat(none.minWeight()).isEqualTo(1.0);
+        assertThat(none.maxWeight()).isEqualTo(1.0);
+        assertThat(none.essFraction()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        // The job's stamping gives INVERSE rows different weights, which costs effective size.
+        assertThat(inverse.maxWeight()).isGreaterThan(inverse.minWeight());
+        assertThat(inverse.essFraction()).isLessThan(none.essFraction() - 0.01);
+        assertThat(inverse.holdOut().ctrLogLoss()).isNotEqualTo(none.holdOut().ctrLogLoss());
+
+        List<Path> files =
+                QualityReport.write(o, dir.resolve("QUALITY.md"), dir.resolve("plots"), "cmd");
+        for (Path f : files) {
+            assertThat(Files.size(f)).as(f.toString()).isPositive();
+        }
+        assertThat(Files.readString(dir.resolve("QUALITY.md")))
+                .contains("## Verdict", "plots/" + QualityReport.AUC_PNG, "seed | 7");
+    }
+
+    private static Result byStrategy(Outcome o, WeightingStrategy s) {
+        return o.results().stream()
+                .filter(r -> r.config().strategy() == s && r.config().downSamplingRate() == 1)
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static void assertFiniteCtr(String what, Metrics m) {
+        assertThat(m.count()).as(what).isPositive();
+        for (double v : new double[] {m.ctrAuc(), m.ctrMacroAuc(), m.ctrLogLoss(), m.ctrEce()}) {
+            assertThat(v).as(what).isFinite();
+        }
+        assertThat(m.ctcvrLogLoss()).as(what).isFinite();
+    }
+
+    private static void assertFinite(String what, Metrics m) {
+        assertThat(m.count()).as(what).isPositive();
+        for (double v :
+                new double[] {
+                    m.ctrAuc(), m.ctcvrAuc(), m.ctrMacroAuc(), m.ctrTailAuc(),
+                    m.ctrLogLoss(), m.ctcvrLogLoss(), m.ctrEce(), m.ctcvrEce()
+                }) {
+            assertThat(v).as(what).isFinite();
+        }
+    }
+}

@@ -44,11 +44,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final Path logDir;
     private final int brokerPort;
+    private final Map<String, Integer> extraPorts;
     private final KafkaRaftServer server;
 
-    private EmbeddedKafkaBroker(Path logDir, int brokerPort, KafkaRaftServer server) {
+    private EmbeddedKafkaBroker(
+            Path logDir, int brokerPort, Map<String, Integer> extraPorts, KafkaRaftServer server) {
         this.logDir = logDir;
         this.brokerPort = brokerPort;
+        this.extraPorts = extraPorts;
         this.server = server;
     }
 
@@ -62,12 +65,37 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * ports; {@code overrides} are broker settings applied last.
      */
     public static EmbeddedKafkaBroker start(Path dataDir, Map<String, String> overrides) {
+        return start(dataDir, overrides, Map.of());
+    }
+
+    /**
+     * Like {@link #start(Path, Map)}, with extra client listeners besides the PLAINTEXT one (which
+     * stays the inter-broker listener): {@code extraListeners} maps a listener name to its security
+     * protocol, e.g. {@code SASL_PLAINTEXT -> SASL_PLAINTEXT}; each gets a free loopback port (see
+     * {@link #bootstrapServers(String)}). Listener-specific settings such as {@code
+     * listener.name.sasl_plaintext.plain.sasl.jaas.config} go in {@code overrides}.
+     */
+    public static EmbeddedKafkaBroker start(
+            Path dataDir, Map<String, String> overrides, Map<String, String> extraListeners) {
         try {
             Files.createDirectories(dataDir);
             Path logDir = Files.createTempDirectory(dataDir, "kafka-");
             int brokerPort = freePort();
             int controllerPort = freePort();
             Map<String, String> props = defaults(logDir, brokerPort, controllerPort);
+            Map<String, Integer> extraPorts = new HashMap<>();
+            extraListeners.forEach(
+                    (name, protocol) -> {
+                        int port = freePort();
+                        extraPorts.put(name, port);
+                        String address = name + "://" + HOST + ":" + port;
+                        props.merge("listeners", address, (a, b) -> a + "," + b);
+                        props.merge("advertised.listeners", address, (a, b) -> a + "," + b);
+                        props.merge(
+                                "listener.security.protocol.map",
+                                name + ":" + protocol,
+                                (a, b) -> a + "," + b);
+                    });
             props.putAll(overrides);
             Path propsFile = logDir.resolveSibling(logDir.getFileName() + ".properties");
             writeProperties(props, propsFile);
@@ -77,7 +105,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             KafkaRaftServer server =
                     new KafkaRaftServer(KafkaConfig.fromProps(properties), Time.SYSTEM);
             server.startup();
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(logDir, brokerPort, server);
+            EmbeddedKafkaBroker broker =
+                    new EmbeddedKafkaBroker(logDir, brokerPort, Map.copyOf(extraPorts), server);
             broker.awaitReady(Duration.ofSeconds(60));
             LOG.info(
                     "Kafka broker (KRaft) ready at {} with logs in {}",
@@ -92,6 +121,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** The bootstrap servers string for clients, e.g. {@code 127.0.0.1:40123}. */
     public String bootstrapServers() {
         return HOST + ":" + brokerPort;
+    }
+
+    /** The address of an extra listener given to {@link #start(Path, Map, Map)}. */
+    public String bootstrapServers(String listenerName) {
+        Integer port = extraPorts.get(listenerName);
+        if (port == null) {
+            throw new IllegalArgumentException(
+                    "no listener '" + listenerName + "'; extra listeners: " + extraPorts.keySet());
+        }
+        return HOST + ":" + port;
     }
 
     /** The broker's log directory. */
@@ -177,6 +216,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
         p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+        // Replays carry historical event times as record timestamps; a local broker must not
+        // delete them by time-based retention in the middle of a run.
+        p.put("log.retention.check.interval.ms", String.valueOf(Long.MAX_VALUE / 2));
         return p;
     }
 

@@ -8,6 +8,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
 
 /**
  * Start-up checks against the Kafka cluster, so a job or service with a wrong bootstrap address or
@@ -27,7 +28,7 @@ public final class KafkaPreflight {
             String bootstrapServers,
             String bootstrapKey,
             Map<String, String> topics,
-            Map<String, Object> clientProperties,
+            Map<String, ?> clientProperties,
             Duration timeout) {
         Map<String, Object> config = new java.util.HashMap<>(clientProperties);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -40,6 +41,17 @@ public final class KafkaPreflight {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking Kafka", e);
         } catch (Exception e) {
+            if (causedBy(e, AuthenticationException.class)) {
+                throw new IllegalStateException(
+                        "Kafka at '"
+                                + bootstrapServers
+                                + "' ("
+                                + bootstrapKey
+                                + ") rejected the client's credentials; check the SASL/SSL client"
+                                + " properties: "
+                                + rootMessage(e),
+                        e);
+            }
             throw new IllegalStateException(
                     "Cannot reach Kafka at '"
                             + bootstrapServers
@@ -66,5 +78,22 @@ public final class KafkaPreflight {
                             + String.join(", ", missing)
                             + ". Create them first, e.g. with 'counterweight topics create'.");
         }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
     }
 }

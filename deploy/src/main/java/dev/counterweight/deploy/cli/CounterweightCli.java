@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             RunCommand.class,
             DemoCommand.class,
+            QualityCommand.class,
             TopicsCommand.class,
             ReplayCommand.class,
             InspectCommand.class,

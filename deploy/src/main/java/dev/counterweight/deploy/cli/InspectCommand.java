@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.avro.specific.SpecificRecordBase;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -54,6 +55,8 @@ public final class InspectCommand implements Callable<Integer> {
             description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
     String bootstrapServers;
 
+    @Mixin KafkaClientOptions kafka = new KafkaClientOptions();
+
     @Option(
             names = "--max",
             defaultValue = "-1",
@@ -92,7 +95,11 @@ public final class InspectCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         KafkaPreflight.requireTopics(
-                bootstrapServers, "--bootstrap-servers", Map.of(topic, "TOPIC"), Map.of(), timeout);
+                bootstrapServers,
+                "--bootstrap-servers",
+                Map.of(topic, "TOPIC"),
+                kafka.properties(),
+                timeout);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         TopicReader.Start start =
@@ -101,6 +108,7 @@ public final class InspectCommand implements Callable<Integer> {
                         : TopicReader.Start.tail(max >= 0 ? max : DEFAULT_TAIL);
         TopicReader.read(
                 bootstrapServers,
+                kafka.properties(),
                 topic,
                 start,
                 max,

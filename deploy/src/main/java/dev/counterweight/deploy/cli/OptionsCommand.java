@@ -33,9 +33,19 @@ public final class OptionsCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         b.append("### Weighting job (`SampleWeightingOptions`)\n\n");
         table(b, SampleWeightingOptions.all());
+        passThrough(b, SampleWeightingOptions.KAFKA_PROPERTIES_PREFIX);
         b.append("\n### Online learner (`LearnerOptions`)\n\n");
         table(b, LearnerOptions.all());
+        passThrough(b, LearnerOptions.KAFKA_PROPERTIES_PREFIX);
         return b.toString();
+    }
+
+    private static void passThrough(StringBuilder b, String prefix) {
+        b.append("\nEvery option `")
+                .append(prefix)
+                .append("<client key>` is passed unchanged to every Kafka client (SASL/SSL);")
+                .append(" values of keys containing password, secret, jaas, token or key are")
+                .append(" never logged.\n");
     }
 
     private static void table(StringBuilder b, List<ConfigOption<?>> options) {

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -36,6 +37,8 @@ public final class ReplayCommand implements Callable<Integer> {
             required = true,
             description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
     String bootstrapServers;
+
+    @Mixin KafkaClientOptions kafka = new KafkaClientOptions();
 
     @Option(
             names = "--topic",
@@ -153,7 +156,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 bootstrapServers,
                 "--bootstrap-servers",
                 Map.of(topic, "--topic"),
-                Map.of(),
+                kafka.properties(),
                 Duration.ofSeconds(30));
         DatasetEvents.Loaded loaded = DatasetEvents.load(source, limit, synthetic);
         PrintWriter out = spec.commandLine().getOut();
@@ -172,6 +175,7 @@ public final class ReplayCommand implements Callable<Integer> {
         Replayer.Result result =
                 Replayer.replayToKafka(
                         bootstrapServers,
+                        kafka.properties(),
                         topic,
                         loaded.events(),
                         pacing,

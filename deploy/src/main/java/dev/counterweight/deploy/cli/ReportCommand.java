@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,6 +32,8 @@ public final class ReportCommand implements Callable<Integer> {
             description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
     String bootstrapServers;
 
+    @Mixin KafkaClientOptions kafka = new KafkaClientOptions();
+
     @Option(
             names = "--out",
             defaultValue = "counterweight-report",
@@ -49,7 +52,8 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<Path> files = ReportWriter.writeFromKafka(bootstrapServers, out, timeout);
+        List<Path> files =
+                ReportWriter.writeFromKafka(bootstrapServers, kafka.properties(), out, timeout);
         PrintWriter w = spec.commandLine().getOut();
         w.printf(
                 "Wrote %s with %d charts%s%n",

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -44,6 +45,8 @@ public final class TopicsCommand implements Runnable {
                 description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
         String bootstrapServers;
 
+        @Mixin KafkaClientOptions kafka = new KafkaClientOptions();
+
         @Option(
                 names = "--partitions",
                 defaultValue = "2",
@@ -77,7 +80,12 @@ public final class TopicsCommand implements Runnable {
             }
             print(
                     spec.commandLine().getOut(),
-                    TopicAdmin.createAll(bootstrapServers, partitions, replicationFactor, timeout),
+                    TopicAdmin.createAll(
+                            bootstrapServers,
+                            partitions,
+                            replicationFactor,
+                            timeout,
+                            kafka.properties()),
                     "STATUS");
             return 0;
         }
@@ -100,6 +108,8 @@ public final class TopicsCommand implements Runnable {
                 description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
         String bootstrapServers;
 
+        @Mixin KafkaClientOptions kafka = new KafkaClientOptions();
+
         @Option(
                 names = "--timeout",
                 defaultValue = "PT30S",
@@ -110,7 +120,7 @@ public final class TopicsCommand implements Runnable {
         public Integer call() {
             print(
                     spec.commandLine().getOut(),
-                    TopicAdmin.list(bootstrapServers, timeout),
+                    TopicAdmin.list(bootstrapServers, timeout, kafka.properties()),
                     "VALUE TYPE");
             return 0;
         }

@@ -1,5 +1,6 @@
 package dev.counterweight.deploy.kafka;
 
+import dev.counterweight.connectors.kafka.ClientProperties;
 import dev.counterweight.connectors.kafka.Topics;
 import dev.counterweight.connectors.kafka.Topics.TopicSpec;
 import java.time.Duration;
@@ -48,8 +49,18 @@ public final class TopicAdmin {
      */
     public static List<TopicStatus> createAll(
             String bootstrapServers, int partitions, short replicationFactor, Duration timeout) {
+        return createAll(bootstrapServers, partitions, replicationFactor, timeout, Map.of());
+    }
+
+    /** {@link #createAll} with Kafka client pass-through settings (SASL/SSL). */
+    public static List<TopicStatus> createAll(
+            String bootstrapServers,
+            int partitions,
+            short replicationFactor,
+            Duration timeout,
+            Map<String, String> clientProperties) {
         List<TopicSpec> specs = Topics.all(partitions);
-        try (Admin admin = admin(bootstrapServers, timeout)) {
+        try (Admin admin = admin(bootstrapServers, timeout, clientProperties)) {
             Set<String> created = new TreeSet<>();
             for (TopicSpec spec : specs) {
                 try {
@@ -96,7 +107,13 @@ public final class TopicAdmin {
 
     /** Every (non-internal) topic of the cluster, sorted by name; status = value type or "-". */
     public static List<TopicStatus> list(String bootstrapServers, Duration timeout) {
-        try (Admin admin = admin(bootstrapServers, timeout)) {
+        return list(bootstrapServers, timeout, Map.of());
+    }
+
+    /** {@link #list} with Kafka client pass-through settings (SASL/SSL). */
+    public static List<TopicStatus> list(
+            String bootstrapServers, Duration timeout, Map<String, String> clientProperties) {
+        try (Admin admin = admin(bootstrapServers, timeout, clientProperties)) {
             Set<String> names =
                     new TreeSet<>(
                             admin.listTopics()
@@ -164,15 +181,18 @@ public final class TopicAdmin {
         }
     }
 
-    private static Admin admin(String bootstrapServers, Duration timeout) {
+    private static Admin admin(
+            String bootstrapServers, Duration timeout, Map<String, String> clientProperties) {
         return Admin.create(
-                Map.of(
-                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrapServers,
-                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                        (int) timeout.toMillis(),
-                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                        (int) timeout.toMillis()));
+                ClientProperties.merged(
+                        clientProperties,
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrapServers,
+                                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                                (int) timeout.toMillis(),
+                                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                                (int) timeout.toMillis())));
     }
 
     private static IllegalStateException failure(

@@ -1,5 +1,6 @@
 package dev.counterweight.deploy.kafka;
 
+import dev.counterweight.connectors.kafka.ClientProperties;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -63,9 +64,23 @@ public final class TopicReader {
             boolean follow,
             Duration idleTimeout,
             Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+        return read(bootstrapServers, Map.of(), topic, start, max, follow, idleTimeout, handler);
+    }
+
+    /** {@link #read} with Kafka client pass-through settings (SASL/SSL). */
+    public static long read(
+            String bootstrapServers,
+            Map<String, String> clientProperties,
+            String topic,
+            Start start,
+            long max,
+            boolean follow,
+            Duration idleTimeout,
+            Consumer<ConsumerRecord<byte[], byte[]>> handler) {
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(
-                        consumerConfig(bootstrapServers, idleTimeout),
+                        ClientProperties.merged(
+                                clientProperties, consumerConfig(bootstrapServers, idleTimeout)),
                         new ByteArrayDeserializer(),
                         new ByteArrayDeserializer())) {
             List<TopicPartition> partitions =

@@ -2,6 +2,7 @@ package dev.counterweight.deploy.replay;
 
 import dev.counterweight.avro.UserEvent;
 import dev.counterweight.connectors.avro.AvroCodec;
+import dev.counterweight.connectors.kafka.ClientProperties;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,9 +31,15 @@ public final class KafkaEventSink implements EventSink {
 
     /** A sink with a new idempotent producer for {@code bootstrapServers}. */
     public static KafkaEventSink create(String bootstrapServers, String topic) {
+        return create(bootstrapServers, Map.of(), topic);
+    }
+
+    /** {@link #create} with Kafka client pass-through settings (SASL/SSL). */
+    public static KafkaEventSink create(
+            String bootstrapServers, Map<String, String> clientProperties, String topic) {
         return new KafkaEventSink(
                 new KafkaProducer<>(
-                        producerConfig(bootstrapServers),
+                        ClientProperties.merged(clientProperties, producerConfig(bootstrapServers)),
                         new StringSerializer(),
                         AvroCodec.of(UserEvent.class).serializer()),
                 topic);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -111,7 +112,20 @@ public final class Replayer {
             ReplayPacing pacing,
             ProgressListener listener)
             throws InterruptedException {
-        try (KafkaEventSink sink = KafkaEventSink.create(bootstrapServers, topic)) {
+        return replayToKafka(bootstrapServers, Map.of(), topic, events, pacing, listener);
+    }
+
+    /** {@link #replayToKafka} with Kafka client pass-through settings (SASL/SSL). */
+    public static Result replayToKafka(
+            String bootstrapServers,
+            Map<String, String> clientProperties,
+            String topic,
+            List<UserEvent> events,
+            ReplayPacing pacing,
+            ProgressListener listener)
+            throws InterruptedException {
+        try (KafkaEventSink sink =
+                KafkaEventSink.create(bootstrapServers, clientProperties, topic)) {
             return new Replayer(sink, events, pacing, listener).run();
         }
     }

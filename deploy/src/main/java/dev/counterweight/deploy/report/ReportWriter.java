@@ -106,25 +106,45 @@ public final class ReportWriter {
      * @throws IllegalStateException if the cluster is unreachable or a topic is missing
      */
     public static ReportData load(String bootstrapServers, Duration idleTimeout) {
+        return load(bootstrapServers, Map.of(), idleTimeout);
+    }
+
+    /** {@link #load} with Kafka client pass-through settings (SASL/SSL). */
+    public static ReportData load(
+            String bootstrapServers, Map<String, String> clientProperties, Duration idleTimeout) {
         Map<String, String> topics = new LinkedHashMap<>();
         INPUT_TOPICS.forEach(t -> topics.put(t, "report input"));
         KafkaPreflight.requireTopics(
-                bootstrapServers, "--bootstrap-servers", topics, Map.of(), idleTimeout);
+                bootstrapServers, "--bootstrap-servers", topics, clientProperties, idleTimeout);
         ReportData.Builder builder = ReportData.builder(bootstrapServers);
-        readAll(bootstrapServers, Topics.WEIGHTED_SAMPLES, Sample.class, builder::add, idleTimeout);
         readAll(
                 bootstrapServers,
+                clientProperties,
+                Topics.WEIGHTED_SAMPLES,
+                Sample.class,
+                builder::add,
+                idleTimeout);
+        readAll(
+                bootstrapServers,
+                clientProperties,
                 Topics.CLASS_WEIGHTS,
                 ClassWeights.class,
                 builder::add,
                 idleTimeout);
         readAll(
                 bootstrapServers,
+                clientProperties,
                 Topics.MODEL_SNAPSHOTS,
                 ModelSnapshot.class,
                 builder::add,
                 idleTimeout);
-        readAll(bootstrapServers, Topics.CLASS_LOSS, ClassLoss.class, builder::add, idleTimeout);
+        readAll(
+                bootstrapServers,
+                clientProperties,
+                Topics.CLASS_LOSS,
+                ClassLoss.class,
+                builder::add,
+                idleTimeout);
         return builder.build();
     }
 
@@ -132,6 +152,16 @@ public final class ReportWriter {
     public static List<Path> writeFromKafka(
             String bootstrapServers, Path outDir, Duration idleTimeout) throws IOException {
         return write(load(bootstrapServers, idleTimeout), outDir);
+    }
+
+    /** {@link #writeFromKafka} with Kafka client pass-through settings (SASL/SSL). */
+    public static List<Path> writeFromKafka(
+            String bootstrapServers,
+            Map<String, String> clientProperties,
+            Path outDir,
+            Duration idleTimeout)
+            throws IOException {
+        return write(load(bootstrapServers, clientProperties, idleTimeout), outDir);
     }
 
     /**
@@ -175,6 +205,7 @@ public final class ReportWriter {
 
     private static <T extends SpecificRecordBase> void readAll(
             String bootstrapServers,
+            Map<String, String> clientProperties,
             String topic,
             Class<T> type,
             Consumer<T> sink,
@@ -184,6 +215,7 @@ public final class ReportWriter {
         long read =
                 TopicReader.read(
                         bootstrapServers,
+                        clientProperties,
                         topic,
                         TopicReader.Start.beginning(),
                         -1,

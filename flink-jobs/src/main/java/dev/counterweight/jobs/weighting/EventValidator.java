@@ -61,6 +61,11 @@ public final class EventValidator implements Serializable {
         this.limits = limits;
     }
 
+    /** The limits this validator applies. */
+    public Limits limits() {
+        return limits;
+    }
+
     /** Decodes and checks one record value; {@code recordTimestamp} < 0 means unknown. */
     public Result validate(byte[] value, long recordTimestamp) {
         if (value == null || value.length == 0) {

@@ -27,6 +27,7 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -102,7 +103,7 @@ public final class SampleWeightingJob {
                 settings.bootstrapServers(),
                 SampleWeightingOptions.BOOTSTRAP_SERVERS.key(),
                 topics,
-                Map.of(),
+                settings.kafkaProperties(),
                 Duration.ofSeconds(30));
     }
 
@@ -275,6 +276,7 @@ public final class SampleWeightingJob {
                 };
         KafkaSourceBuilder<IngestedEvent> builder =
                 KafkaSource.<IngestedEvent>builder()
+                        .setProperties(clientProperties(settings))
                         .setBootstrapServers(settings.bootstrapServers())
                         .setTopics(settings.eventsTopic())
                         .setGroupId(settings.groupId())
@@ -298,8 +300,10 @@ public final class SampleWeightingJob {
             org.apache.flink.util.function.SerializableFunction<T, String> key,
             boolean eventTimestamps,
             String idSuffix) {
-        return KafkaSink.<T>builder()
-                .setBootstrapServers(settings.bootstrapServers())
+        KafkaSinkBuilder<T> builder = KafkaSink.<T>builder();
+        // Pass-through first, so the sink's own settings below win on a clash.
+        settings.kafkaProperties().forEach(builder::setProperty);
+        return builder.setBootstrapServers(settings.bootstrapServers())
                 .setRecordSerializer(new AvroRecordSerializer<>(topic, type, key, eventTimestamps))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(settings.transactionalIdPrefix() + "-" + idSuffix)
@@ -307,5 +311,12 @@ public final class SampleWeightingJob {
                         "transaction.timeout.ms",
                         String.valueOf(settings.transactionTimeout().toMillis()))
                 .build();
+    }
+
+    /** The pass-through client settings ({@code kafka.properties.*}), set before the job's own. */
+    static java.util.Properties clientProperties(SampleWeightingSettings settings) {
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(settings.kafkaProperties());
+        return p;
     }
 }

@@ -18,6 +18,14 @@ public final class SampleWeightingOptions {
 
     // --- Kafka -------------------------------------------------------------------------------
 
+    /**
+     * Prefix of Kafka client pass-through settings: {@code kafka.properties.security.protocol
+     * SASL_SSL} sets {@code security.protocol=SASL_SSL} on every Kafka client of the job (source,
+     * sinks, start-up check). Values of keys containing password, secret, jaas, token or key are
+     * never logged.
+     */
+    public static final String KAFKA_PROPERTIES_PREFIX = "kafka.properties.";
+
     public static final ConfigOption<String> BOOTSTRAP_SERVERS =
             ConfigOptions.key("kafka.bootstrap-servers")
                     .stringType()
@@ -325,7 +333,10 @@ public final class SampleWeightingOptions {
             ConfigOptions.key("job.parallelism")
                     .intType()
                     .defaultValue(-1)
-                    .withDescription("Job parallelism; -1 keeps the cluster default.");
+                    .withDescription(
+                            "Job parallelism; -1 keeps the parallelism of the submission ('flink"
+                                    + " run -p', parallelism.default). Set it for REST or Web UI"
+                                    + " submissions, which otherwise run at 1.");
 
     public static final ConfigOption<String> JOB_NAME =
             ConfigOptions.key("job.name")

@@ -2,6 +2,7 @@ package dev.counterweight.jobs.weighting;
 
 import static dev.counterweight.jobs.weighting.SampleWeightingOptions.*;
 
+import dev.counterweight.connectors.kafka.ClientProperties;
 import dev.counterweight.core.attribution.AttributionRules;
 import dev.counterweight.core.attribution.ClassKeyMode;
 import dev.counterweight.core.decay.HalfLife;
@@ -18,10 +19,13 @@ import org.apache.flink.configuration.Configuration;
 /**
  * The validated settings of {@link SampleWeightingJob}: built once from a {@link Configuration} at
  * job start, where every invalid value fails with a message naming its key. Serializable, so the
- * operators receive it whole.
+ * operators receive it whole. {@code kafkaProperties} are the {@value
+ * SampleWeightingOptions#KAFKA_PROPERTIES_PREFIX}* options with the prefix removed, handed to every
+ * Kafka client of the job; the map prints its secrets masked.
  */
 public record SampleWeightingSettings(
         String bootstrapServers,
+        Map<String, String> kafkaProperties,
         String eventsTopic,
         String samplesTopic,
         String weightsTopic,
@@ -120,6 +124,7 @@ public record SampleWeightingSettings(
         }
         return new SampleWeightingSettings(
                 bootstrap,
+                ClientProperties.withPrefix(config.toMap(), KAFKA_PROPERTIES_PREFIX),
                 nonBlank(config, EVENTS_TOPIC),
                 nonBlank(config, SAMPLES_TOPIC),
                 nonBlank(config, WEIGHTS_TOPIC),

@@ -237,19 +237,16 @@ final class BadRecords {
                         "purchase without exposure",
                         EventValidator.PURCHASE_WITHOUT_EXPOSURE,
                         now -> TestEvents.purchase("orphan-buyer", "never-shown").at(now)));
-        if (Boolean.getBoolean("cw.it.include-known-bugs")) {
-            // Known bug: DeadLetters.of copies the whole raw value, so a dead letter for a record
-            // above the DLQ sink's max.request.size (1 MiB) cannot be written; the sink fails the
-            // job, which replays the record and fails again (a poison pill).
-            k.add(
-                    event(
-                            "2 MB record (dead letter above the sink's max.request.size)",
-                            EventValidator.OVERSIZED_RECORD,
-                            now ->
-                                    TestEvents.impression("u".repeat(2_000_000), "bad-i")
-                                            .withId("two-megabyte-user")
-                                            .at(now)));
-        }
+        // Was a poison pill: the dead letter of a record above the DLQ sink's max.request.size
+        // (1 MiB) could not be written. The raw value kept is now capped.
+        k.add(
+                event(
+                        "2 MB record (dead letter above the sink's max.request.size)",
+                        EventValidator.OVERSIZED_RECORD,
+                        now ->
+                                TestEvents.impression("u".repeat(2_000_000), "bad-i")
+                                        .withId("two-megabyte-user")
+                                        .at(now)));
         return k;
     }
 

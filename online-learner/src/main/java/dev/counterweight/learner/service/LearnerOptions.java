@@ -13,6 +13,14 @@ public final class LearnerOptions {
 
     private LearnerOptions() {}
 
+    /**
+     * Prefix of Kafka client pass-through settings: {@code
+     * learner.kafka.properties.security.protocol SASL_SSL} sets {@code security.protocol=SASL_SSL}
+     * on the learner's consumer, producer and start-up check. Values of keys containing password,
+     * secret, jaas, token or key are never logged.
+     */
+    public static final String KAFKA_PROPERTIES_PREFIX = "learner.kafka.properties.";
+
     public static final ConfigOption<String> BOOTSTRAP_SERVERS =
             ConfigOptions.key("learner.bootstrap-servers")
                     .stringType()
@@ -213,6 +221,14 @@ public final class LearnerOptions {
                     .withDescription(
                             "OpenMP/BLAS threads of the learner (default: available cores).");
 
+    public static final ConfigOption<Integer> HEALTH_PORT =
+            ConfigOptions.key("learner.health-port")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription(
+                            "Port of the HTTP endpoint for Kubernetes probes and Prometheus (/health,"
+                                    + " /ready, /metrics), bound to all interfaces; 0 = off.");
+
     /** All options, for docs and {@code --help}. */
     public static List<ConfigOption<?>> all() {
         return List.of(
@@ -244,6 +260,7 @@ public final class LearnerOptions {
                 MMOE,
                 EXPERTS,
                 DEVICE,
-                OMP_THREADS);
+                OMP_THREADS,
+                HEALTH_PORT);
     }
 }

@@ -2,6 +2,7 @@ package dev.counterweight.learner.service;
 
 import static dev.counterweight.learner.service.LearnerOptions.*;
 
+import dev.counterweight.connectors.kafka.ClientProperties;
 import dev.counterweight.learner.backend.BackendOptions;
 import dev.counterweight.learner.backend.Device;
 import dev.counterweight.learner.model.ModelConfig;
@@ -9,12 +10,18 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
-/** Validated learner settings; {@link #from} fails naming the key of a bad value. */
+/**
+ * Validated learner settings; {@link #from} fails naming the key of a bad value. {@code
+ * kafkaProperties} are the {@value LearnerOptions#KAFKA_PROPERTIES_PREFIX}* options with the prefix
+ * removed, handed to the learner's consumer, producer and start-up check; they print masked.
+ */
 public record LearnerSettings(
         String bootstrapServers,
+        Map<String, String> kafkaProperties,
         String samplesTopic,
         String snapshotsTopic,
         String classLossTopic,
@@ -32,7 +39,8 @@ public record LearnerSettings(
         long gateMinSamples,
         Duration maxIdle,
         ModelConfig model,
-        BackendOptions backend) {
+        BackendOptions backend,
+        int healthPort) {
 
     /** Reads and validates every option. */
     public static LearnerSettings from(Configuration c) {
@@ -82,6 +90,7 @@ public record LearnerSettings(
         }
         return new LearnerSettings(
                 bootstrap,
+                ClientProperties.withPrefix(c.toMap(), KAFKA_PROPERTIES_PREFIX),
                 c.get(SAMPLES_TOPIC),
                 c.get(SNAPSHOTS_TOPIC),
                 c.get(CLASS_LOSS_TOPIC),
@@ -99,7 +108,16 @@ public record LearnerSettings(
                 nonNegativeLong(c, GATE_MIN_SAMPLES),
                 nonNegative(c, MAX_IDLE),
                 model,
-                new BackendOptions(device, positive(c, OMP_THREADS)));
+                new BackendOptions(device, positive(c, OMP_THREADS)),
+                healthPort(c));
+    }
+
+    private static int healthPort(Configuration c) {
+        int port = c.get(HEALTH_PORT);
+        if (port < 0 || port > 65535) {
+            throw invalid(HEALTH_PORT, port, "0 (off) or a port number");
+        }
+        return port;
     }
 
     private static int positive(Configuration c, ConfigOption<Integer> o) {

@@ -132,9 +132,13 @@ public final class OnlineLearner {
                 settings.bootstrapServers(),
                 LearnerOptions.BOOTSTRAP_SERVERS.key(),
                 topics(),
-                Map.of(),
+                settings.kafkaProperties(),
                 Duration.ofSeconds(30));
         restore();
+        HealthEndpoint health =
+                settings.healthPort() > 0
+                        ? HealthEndpoint.start(settings.healthPort(), this::status)
+                        : null;
         try (KafkaConsumer<byte[], byte[]> consumer = consumer();
                 KafkaProducer<byte[], byte[]> producer = producer()) {
             List<TopicPartition> partitions = partitions(consumer);
@@ -148,6 +152,10 @@ public final class OnlineLearner {
                 }
             }
             loop(consumer, producer);
+        } finally {
+            if (health != null) {
+                health.close();
+            }
         }
         return status;
     }
@@ -435,7 +443,8 @@ public final class OnlineLearner {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
-        Map<String, Object> c = new HashMap<>();
+        // Pass-through settings first, so the learner's own below win on a clash.
+        Map<String, Object> c = new HashMap<>(settings.kafkaProperties());
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "counterweight-learner-" + settings.modelName());
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -445,7 +454,7 @@ public final class OnlineLearner {
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
-        Map<String, Object> c = new HashMap<>();
+        Map<String, Object> c = new HashMap<>(settings.kafkaProperties());
         c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         c.put(ProducerConfig.ACKS_CONFIG, "all");

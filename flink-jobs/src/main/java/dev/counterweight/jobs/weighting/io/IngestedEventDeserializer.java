@@ -17,9 +17,17 @@ public final class IngestedEventDeserializer
     private static final long serialVersionUID = 1L;
 
     private final EventValidator validator;
+    private final int maxRawBytes;
 
     public IngestedEventDeserializer(EventValidator validator) {
         this.validator = validator;
+        this.maxRawBytes = validator.limits().maxRecordBytes();
+    }
+
+    private byte[] capped(byte[] bytes) {
+        return bytes == null || bytes.length <= maxRawBytes
+                ? bytes
+                : java.util.Arrays.copyOf(bytes, maxRawBytes);
     }
 
     @Override
@@ -49,8 +57,13 @@ public final class IngestedEventDeserializer
         } else {
             e.reasonCode = result.rejection().code();
             e.reason = result.rejection().reason();
-            e.rawKey = record.key();
-            e.rawValue = record.value();
+            // Keep at most maxRecordBytes of what was received: the dead letter must stay
+            // far below the producer's request limit, or one huge record would fail the job.
+            e.rawKey = capped(record.key());
+            e.rawValue = capped(record.value());
+            if (record.value() != null && record.value().length > maxRawBytes) {
+                e.reason += " (raw value cut to its first " + maxRawBytes + " bytes)";
+            }
         }
         out.collect(e);
     }

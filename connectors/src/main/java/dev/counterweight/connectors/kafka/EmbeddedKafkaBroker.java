@@ -185,7 +185,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         throw new IllegalStateException("broker did not become ready in " + timeout, last);
     }
 
-    private static Map<String, String> defaults(Path logDir, int brokerPort, int controllerPort) {
+    /**
+     * The settings of a single-node KRaft broker (combined broker and controller) on 127.0.0.1:
+     * replication factor 1 everywhere, no topic auto-creation, a transaction timeout ceiling above
+     * the Flink sinks', and no time-based deletion. Also used to run the same broker as its own JVM
+     * ({@code kafka.Kafka server.properties}).
+     */
+    public static Map<String, String> defaults(Path logDir, int brokerPort, int controllerPort) {
         Map<String, String> p = new HashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");

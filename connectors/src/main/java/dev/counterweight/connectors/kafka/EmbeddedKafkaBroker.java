@@ -228,7 +228,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    private static void format(Path propsFile) {
+    /**
+     * Formats the KRaft log directory named by a broker properties file (a fresh cluster id; an
+     * already formatted directory is left as it is), as {@code kafka-storage.sh format} does.
+     */
+    public static void format(Path propsFile) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int rc;
         try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {

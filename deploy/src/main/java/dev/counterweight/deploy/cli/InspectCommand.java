@@ -49,12 +49,6 @@ public final class InspectCommand implements Callable<Integer> {
             description = "Topic to read: ${COMPLETION-CANDIDATES}.")
     String topic;
 
-    @Option(
-            names = "--bootstrap-servers",
-            required = true,
-            description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
-    String bootstrapServers;
-
     @Mixin KafkaClientOptions kafka = new KafkaClientOptions();
 
     @Option(
@@ -95,7 +89,7 @@ public final class InspectCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         KafkaPreflight.requireTopics(
-                bootstrapServers,
+                kafka.bootstrapServers(),
                 "--bootstrap-servers",
                 Map.of(topic, "TOPIC"),
                 kafka.properties(),
@@ -107,7 +101,7 @@ public final class InspectCommand implements Callable<Integer> {
                         ? TopicReader.Start.beginning()
                         : TopicReader.Start.tail(max >= 0 ? max : DEFAULT_TAIL);
         TopicReader.read(
-                bootstrapServers,
+                kafka.bootstrapServers(),
                 kafka.properties(),
                 topic,
                 start,

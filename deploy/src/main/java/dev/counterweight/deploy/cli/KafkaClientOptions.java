@@ -7,12 +7,19 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --kafka-property key=value} option of every command that talks to Kafka: settings
- * passed unchanged to each Kafka client of the command (SASL/SSL and the like).
+ * The Kafka options of every command that talks to Kafka: {@code --bootstrap-servers}, and {@code
+ * --kafka-property key=value} settings passed unchanged to each Kafka client of the command
+ * (SASL/SSL and the like).
  */
 public final class KafkaClientOptions {
 
     static final String OPTION = "--kafka-property";
+
+    @Option(
+            names = "--bootstrap-servers",
+            required = true,
+            description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
+    String bootstrapServers;
 
     @Option(
             names = OPTION,
@@ -22,6 +29,11 @@ public final class KafkaClientOptions {
                             + " security.protocol=SASL_SSL; repeatable. Values of keys containing"
                             + " password, secret, jaas, token or key are never printed.")
     List<String> items = new ArrayList<>();
+
+    /** The bootstrap servers. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
 
     /** The parsed settings; an immutable map that prints its secrets masked. */
     public Map<String, String> properties() {

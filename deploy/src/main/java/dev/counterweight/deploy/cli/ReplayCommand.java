@@ -32,12 +32,6 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(
-            names = "--bootstrap-servers",
-            required = true,
-            description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
-    String bootstrapServers;
-
     @Mixin KafkaClientOptions kafka = new KafkaClientOptions();
 
     @Option(
@@ -153,7 +147,7 @@ public final class ReplayCommand implements Callable<Integer> {
             System.setProperty(DataSets.DATA_DIR_PROPERTY, dataDir.toString());
         }
         KafkaPreflight.requireTopics(
-                bootstrapServers,
+                kafka.bootstrapServers(),
                 "--bootstrap-servers",
                 Map.of(topic, "--topic"),
                 kafka.properties(),
@@ -167,14 +161,14 @@ public final class ReplayCommand implements Callable<Integer> {
                 loaded.events().size(),
                 loaded.description(),
                 topic,
-                bootstrapServers,
+                kafka.bootstrapServers(),
                 timeShift.name().toLowerCase(Locale.ROOT),
                 compress,
                 speedUp == 0 ? "as fast as possible" : "speed-up " + speedUp);
         out.flush();
         Replayer.Result result =
                 Replayer.replayToKafka(
-                        bootstrapServers,
+                        kafka.bootstrapServers(),
                         kafka.properties(),
                         topic,
                         loaded.events(),

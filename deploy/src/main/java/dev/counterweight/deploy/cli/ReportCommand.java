@@ -26,12 +26,6 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(
-            names = "--bootstrap-servers",
-            required = true,
-            description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
-    String bootstrapServers;
-
     @Mixin KafkaClientOptions kafka = new KafkaClientOptions();
 
     @Option(
@@ -53,7 +47,8 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<Path> files =
-                ReportWriter.writeFromKafka(bootstrapServers, kafka.properties(), out, timeout);
+                ReportWriter.writeFromKafka(
+                        kafka.bootstrapServers(), kafka.properties(), out, timeout);
         PrintWriter w = spec.commandLine().getOut();
         w.printf(
                 "Wrote %s with %d charts%s%n",

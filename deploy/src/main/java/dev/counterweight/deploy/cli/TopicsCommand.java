@@ -39,12 +39,6 @@ public final class TopicsCommand implements Runnable {
 
         @Spec CommandSpec spec;
 
-        @Option(
-                names = "--bootstrap-servers",
-                required = true,
-                description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
-        String bootstrapServers;
-
         @Mixin KafkaClientOptions kafka = new KafkaClientOptions();
 
         @Option(
@@ -81,7 +75,7 @@ public final class TopicsCommand implements Runnable {
             print(
                     spec.commandLine().getOut(),
                     TopicAdmin.createAll(
-                            bootstrapServers,
+                            kafka.bootstrapServers(),
                             partitions,
                             replicationFactor,
                             timeout,
@@ -102,12 +96,6 @@ public final class TopicsCommand implements Runnable {
 
         @Spec CommandSpec spec;
 
-        @Option(
-                names = "--bootstrap-servers",
-                required = true,
-                description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
-        String bootstrapServers;
-
         @Mixin KafkaClientOptions kafka = new KafkaClientOptions();
 
         @Option(
@@ -120,7 +108,7 @@ public final class TopicsCommand implements Runnable {
         public Integer call() {
             print(
                     spec.commandLine().getOut(),
-                    TopicAdmin.list(bootstrapServers, timeout, kafka.properties()),
+                    TopicAdmin.list(kafka.bootstrapServers(), timeout, kafka.properties()),
                     "VALUE TYPE");
             return 0;
         }

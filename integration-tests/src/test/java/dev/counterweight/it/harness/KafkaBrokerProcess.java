@@ -2,11 +2,8 @@ package dev.counterweight.it.harness;
 
 import dev.counterweight.connectors.kafka.EmbeddedKafkaBroker;
 import dev.counterweight.connectors.kafka.Topics;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,11 +15,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import kafka.tools.StorageTool$;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -63,7 +58,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                     props.entrySet().stream()
                             .map(e -> e.getKey() + "=" + e.getValue())
                             .collect(Collectors.joining("\n", "", "\n")));
-            format(file);
+            EmbeddedKafkaBroker.format(file);
             List<String> flags = new ArrayList<>(ItConfig.commonJvmFlags());
             flags.add("-Xms256m");
             flags.add("-Xmx768m");
@@ -196,28 +191,5 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         // Room for the 1 MB bad record of BadInputITCase.
         p.put("message.max.bytes", String.valueOf(4 * 1024 * 1024));
         return p;
-    }
-
-    private static void format(Path propsFile) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int rc;
-        try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-            rc =
-                    StorageTool$.MODULE$.execute(
-                            new String[] {
-                                "format",
-                                "-t",
-                                Uuid.randomUuid().toString(),
-                                "-c",
-                                propsFile.toString(),
-                                "--ignore-formatted"
-                            },
-                            print);
-        }
-        if (rc != 0) {
-            throw new IllegalStateException(
-                    "formatting the KRaft log directory failed: "
-                            + out.toString(StandardCharsets.UTF_8));
-        }
     }
 }

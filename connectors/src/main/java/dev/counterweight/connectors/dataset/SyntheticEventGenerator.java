@@ -33,6 +33,11 @@ public final class SyntheticEventGenerator {
      * @param meanGapMillis mean event-time gap between exposures
      * @param maxClickDelayMillis clicks follow their exposure by up to this much
      * @param maxPurchaseDelayMillis purchases follow their click by up to this much
+     * @param cycleKeys when true, exposure {@code i} has category {@code i mod categories} and user
+     *     {@code i mod users} instead of a random draw, so {@code min(exposures, categories)}
+     *     categories and {@code min(exposures, users)} users are certain to occur (scale benchmarks
+     *     that need a known number of distinct keys); {@code zipfExponent} and {@code tailLift}
+     *     still shape the click rate by category rank
      */
     public record Config(
             long seed,
@@ -47,7 +52,8 @@ public final class SyntheticEventGenerator {
             long startMillis,
             long meanGapMillis,
             long maxClickDelayMillis,
-            long maxPurchaseDelayMillis) {
+            long maxPurchaseDelayMillis,
+            boolean cycleKeys) {
         public Config {
             if (exposures < 0 || users < 1 || itemsPerCategory < 1 || categories < 1) {
                 throw new IllegalArgumentException(
@@ -59,6 +65,38 @@ public final class SyntheticEventGenerator {
             if (tailLift <= 0 || ctr * tailLift > 1) {
                 throw new IllegalArgumentException("tailLift must be > 0 with ctr * tailLift <= 1");
             }
+        }
+
+        /** Random categories and users (the original 13 settings). */
+        public Config(
+                long seed,
+                int exposures,
+                int users,
+                int itemsPerCategory,
+                int categories,
+                double zipfExponent,
+                double ctr,
+                double cvr,
+                double tailLift,
+                long startMillis,
+                long meanGapMillis,
+                long maxClickDelayMillis,
+                long maxPurchaseDelayMillis) {
+            this(
+                    seed,
+                    exposures,
+                    users,
+                    itemsPerCategory,
+                    categories,
+                    zipfExponent,
+                    ctr,
+                    cvr,
+                    tailLift,
+                    startMillis,
+                    meanGapMillis,
+                    maxClickDelayMillis,
+                    maxPurchaseDelayMillis,
+                    false);
         }
 
         /** A small default: 2,000 exposures over 20 Zipf categories. */
@@ -93,7 +131,122 @@ public final class SyntheticEventGenerator {
                     startMillis,
                     meanGapMillis,
                     maxClickDelayMillis,
-                    maxPurchaseDelayMillis);
+                    maxPurchaseDelayMillis,
+                    cycleKeys);
+        }
+
+        /** The same settings with {@code n} distinct users. */
+        public Config withUsers(int n) {
+            return new Config(
+                    seed,
+                    exposures,
+                    n,
+                    itemsPerCategory,
+                    categories,
+                    zipfExponent,
+                    ctr,
+                    cvr,
+                    tailLift,
+                    startMillis,
+                    meanGapMillis,
+                    maxClickDelayMillis,
+                    maxPurchaseDelayMillis,
+                    cycleKeys);
+        }
+
+        /** The same settings with {@code n} categories. */
+        public Config withCategories(int n) {
+            return new Config(
+                    seed,
+                    exposures,
+                    users,
+                    itemsPerCategory,
+                    n,
+                    zipfExponent,
+                    ctr,
+                    cvr,
+                    tailLift,
+                    startMillis,
+                    meanGapMillis,
+                    maxClickDelayMillis,
+                    maxPurchaseDelayMillis,
+                    cycleKeys);
+        }
+
+        /** The same settings with {@code n} items per category. */
+        public Config withItemsPerCategory(int n) {
+            return new Config(
+                    seed,
+                    exposures,
+                    users,
+                    n,
+                    categories,
+                    zipfExponent,
+                    ctr,
+                    cvr,
+                    tailLift,
+                    startMillis,
+                    meanGapMillis,
+                    maxClickDelayMillis,
+                    maxPurchaseDelayMillis,
+                    cycleKeys);
+        }
+
+        /** The same settings with category popularity skew {@code s} (0 = uniform). */
+        public Config withZipfExponent(double s) {
+            return new Config(
+                    seed,
+                    exposures,
+                    users,
+                    itemsPerCategory,
+                    categories,
+                    s,
+                    ctr,
+                    cvr,
+                    tailLift,
+                    startMillis,
+                    meanGapMillis,
+                    maxClickDelayMillis,
+                    maxPurchaseDelayMillis,
+                    cycleKeys);
+        }
+
+        /** The same settings with a mean event-time gap of {@code millis} between exposures. */
+        public Config withMeanGapMillis(long millis) {
+            return new Config(
+                    seed,
+                    exposures,
+                    users,
+                    itemsPerCategory,
+                    categories,
+                    zipfExponent,
+                    ctr,
+                    cvr,
+                    tailLift,
+                    startMillis,
+                    millis,
+                    maxClickDelayMillis,
+                    maxPurchaseDelayMillis,
+                    cycleKeys);
+        }
+
+        /** The same settings with keys cycled ({@code true}) or drawn at random. */
+        public Config withCycleKeys(boolean cycle) {
+            return new Config(
+                    seed,
+                    exposures,
+                    users,
+                    itemsPerCategory,
+                    categories,
+                    zipfExponent,
+                    ctr,
+                    cvr,
+                    tailLift,
+                    startMillis,
+                    meanGapMillis,
+                    maxClickDelayMillis,
+                    maxPurchaseDelayMillis,
+                    cycle);
         }
     }
 
@@ -107,8 +260,15 @@ public final class SyntheticEventGenerator {
         long time = config.startMillis();
         for (int i = 0; i < config.exposures(); i++) {
             time += 1 + (long) (-Math.log(1 - random.nextDouble()) * config.meanGapMillis());
-            int category = sample(cumulative, random.nextDouble());
-            String user = "su" + random.nextInt(config.users());
+            int category =
+                    config.cycleKeys()
+                            ? i % config.categories()
+                            : sample(cumulative, random.nextDouble());
+            String user =
+                    "su"
+                            + (config.cycleKeys()
+                                    ? i % config.users()
+                                    : random.nextInt(config.users()));
             String item = "si" + category + "-" + random.nextInt(config.itemsPerCategory());
             String cat = "sc" + category;
             String id = "syn-" + i;

@@ -22,6 +22,34 @@ class SyntheticEventGeneratorTest {
     }
 
     @Test
+    void cycledKeysGiveExactlyTheConfiguredNumberOfDistinctCategoriesAndUsers() {
+        var config =
+                SyntheticEventGenerator.Config.defaults(3)
+                        .withExposures(5_000)
+                        .withCategories(3_000)
+                        .withUsers(4_000)
+                        .withCycleKeys(true);
+        List<UserEvent> exposures =
+                SyntheticEventGenerator.generate(config).stream()
+                        .filter(e -> e.getType() == EventType.IMPRESSION)
+                        .toList();
+        assertThat(exposures).hasSize(5_000);
+        assertThat(exposures.stream().map(UserEvent::getCategoryId).distinct().count())
+                .isEqualTo(3_000);
+        assertThat(exposures.stream().map(UserEvent::getUserId).distinct().count())
+                .isEqualTo(4_000);
+        // A random draw of 5,000 from 3,000 categories misses about e^(-5/3) ~ 19% of them.
+        var random = config.withCycleKeys(false);
+        assertThat(
+                        SyntheticEventGenerator.generate(random).stream()
+                                .filter(e -> e.getType() == EventType.IMPRESSION)
+                                .map(UserEvent::getCategoryId)
+                                .distinct()
+                                .count())
+                .isLessThan(2_800);
+    }
+
+    @Test
     void categoriesAreZipfSkewedAndRatesMatchTheConfiguration() {
         var config = SyntheticEventGenerator.Config.defaults(1).withExposures(20_000);
         List<UserEvent> events = SyntheticEventGenerator.generate(config);

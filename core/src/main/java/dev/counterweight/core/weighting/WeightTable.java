@@ -55,6 +55,22 @@ public final class WeightTable {
      */
     public static WeightTable compute(
             long version, Map<String, Double> classCounts, WeightingConfig config) {
+        return compute(version, classCounts, config, null);
+    }
+
+    /**
+     * Computes a weight table from class counts with loss-aware multipliers: as {@link
+     * #compute(long, Map, WeightingConfig)}, except that the raw strategy weights are first
+     * multiplied by {@code multiplier} ({@link LossAwareMultiplier#apply}), then clipped and
+     * normalised as usual.
+     *
+     * @param multiplier the loss-aware multiplier, or null for none
+     */
+    public static WeightTable compute(
+            long version,
+            Map<String, Double> classCounts,
+            WeightingConfig config,
+            LossAwareMultiplier multiplier) {
         Objects.requireNonNull(classCounts, "classCounts must not be null");
         Objects.requireNonNull(config, "config must not be null");
         TreeMap<String, Double> positive = new TreeMap<>();
@@ -73,6 +89,9 @@ public final class WeightTable {
         }
         double[] counts = positive.values().stream().mapToDouble(Double::doubleValue).toArray();
         double[] weights = rawWeights(config, counts);
+        if (multiplier != null) {
+            multiplier.apply(positive.keySet().toArray(new String[0]), counts, weights);
+        }
         double weightedSum = 0;
         double total = 0;
         for (int i = 0; i < weights.length; i++) {

@@ -1,5 +1,6 @@
 package dev.counterweight.jobs.weighting;
 
+import dev.counterweight.avro.ClassLoss;
 import dev.counterweight.avro.ClassWeights;
 import dev.counterweight.avro.DeadLetter;
 import dev.counterweight.avro.Sample;
@@ -12,10 +13,14 @@ import dev.counterweight.jobs.weighting.internal.IngestedEvent;
 import dev.counterweight.jobs.weighting.internal.LabeledSample;
 import dev.counterweight.jobs.weighting.internal.Tags;
 import dev.counterweight.jobs.weighting.io.AvroRecordSerializer;
+import dev.counterweight.jobs.weighting.io.ClassLossDeserializer;
 import dev.counterweight.jobs.weighting.io.IngestedEventDeserializer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -48,6 +53,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *        -> stamp weights + down-sample (broadcast table) -> weighted-samples
  *                                          weight table -> class-weights
  *                         route, attribution -> events-dlq
+ *   class-loss (learner, only with weights.loss-aware.enabled) -> weight table
  * </pre>
  *
  * The job takes its source and sinks as parameters ({@link #build}); {@link #main} only parses
@@ -70,6 +76,7 @@ public final class SampleWeightingJob {
         public static final String SAMPLES_SINK = "weighted-samples-sink";
         public static final String WEIGHTS_SINK = "class-weights-sink";
         public static final String DLQ_SINK = "dead-letter-sink";
+        public static final String CLASS_LOSS_SOURCE = "class-loss-source";
 
         private Uids() {}
     }
@@ -99,6 +106,9 @@ public final class SampleWeightingJob {
         topics.put(settings.samplesTopic(), SampleWeightingOptions.SAMPLES_TOPIC.key());
         topics.put(settings.weightsTopic(), SampleWeightingOptions.WEIGHTS_TOPIC.key());
         topics.put(settings.dlqTopic(), SampleWeightingOptions.DLQ_TOPIC.key());
+        if (settings.lossAwareEnabled()) {
+            topics.put(settings.classLossTopic(), SampleWeightingOptions.CLASS_LOSS_TOPIC.key());
+        }
         KafkaPreflight.requireTopics(
                 settings.bootstrapServers(),
                 SampleWeightingOptions.BOOTSTRAP_SERVERS.key(),
@@ -151,16 +161,33 @@ public final class SampleWeightingJob {
                         w -> jobName,
                         false,
                         "weights"),
-                kafkaSink(settings, settings.dlqTopic(), DeadLetter.class, d -> null, true, "dlq"));
+                kafkaSink(settings, settings.dlqTopic(), DeadLetter.class, d -> null, true, "dlq"),
+                settings.lossAwareEnabled() ? classLossSource(settings) : null);
     }
 
-    /** Wires the job between any source and sinks (tests pass their own). */
+    /** Wires the job between any source and sinks (tests pass their own), without class loss. */
     public void build(
             StreamExecutionEnvironment env,
             Source<IngestedEvent, ?, ?> source,
             Sink<Sample> samplesSink,
             Sink<ClassWeights> weightsSink,
             Sink<DeadLetter> deadLetterSink) {
+        build(env, source, samplesSink, weightsSink, deadLetterSink, null);
+    }
+
+    /**
+     * Wires the job between any sources and sinks.
+     *
+     * @param classLossSource the learner's per-class loss, read by the weight table when loss-aware
+     *     weights are on; null for none
+     */
+    public void build(
+            StreamExecutionEnvironment env,
+            Source<IngestedEvent, ?, ?> source,
+            Sink<Sample> samplesSink,
+            Sink<ClassWeights> weightsSink,
+            Sink<DeadLetter> deadLetterSink,
+            Source<ClassLoss, ?, ?> classLossSource) {
         if (settings.parallelism() > 0) {
             env.setParallelism(settings.parallelism());
         }
@@ -221,14 +248,22 @@ public final class SampleWeightingJob {
                         .name("Class counts (per class)");
 
         DataStream<ClassCountUpdate> updates = counted.getSideOutput(Tags.CLASS_COUNTS);
+        DataStream<ClassLoss> losses =
+                classLossSource == null
+                        ? noLosses(updates)
+                        : env.fromSource(classLossSource, neverHoldsBack(), "Kafka class loss")
+                                .uid(Uids.CLASS_LOSS_SOURCE)
+                                .setParallelism(1);
         SingleOutputStreamOperator<ClassWeights> tables =
                 updates.keyBy(u -> 0, TypeInformation.of(Integer.class))
+                        .connect(losses.keyBy(l -> 0, TypeInformation.of(Integer.class)))
                         .process(
                                 new WeightTableFunction(
                                         settings.weighting(),
                                         settings.weightHalfLife(),
                                         settings.entityStateTtl(),
-                                        settings.topClassMetrics()))
+                                        settings.topClassMetrics(),
+                                        settings.lossAware()))
                         .returns(new AvroTypeInfo<>(ClassWeights.class))
                         .setParallelism(1)
                         .setMaxParallelism(1)
@@ -254,6 +289,52 @@ public final class SampleWeightingJob {
                 .sinkTo(deadLetterSink)
                 .uid(Uids.DLQ_SINK)
                 .name("events-dlq");
+    }
+
+    /** An empty class-loss stream (loss-aware weights off): same watermarks as the updates. */
+    private static DataStream<ClassLoss> noLosses(DataStream<ClassCountUpdate> updates) {
+        return updates.<ClassLoss>flatMap((u, out) -> {})
+                .returns(new AvroTypeInfo<>(ClassLoss.class))
+                .name("No class loss");
+    }
+
+    /**
+     * Class-loss windows have no event time that means anything to the weight table (see {@link
+     * WeightTableFunction}); their input always reports the largest watermark, so the table's
+     * boundaries follow the events alone and a stalled learner never holds them back.
+     */
+    static WatermarkStrategy<ClassLoss> neverHoldsBack() {
+        return WatermarkStrategy.forGenerator(ctx -> new MaxWatermark());
+    }
+
+    private static final class MaxWatermark implements WatermarkGenerator<ClassLoss> {
+        @Override
+        public void onEvent(ClassLoss event, long eventTimestamp, WatermarkOutput output) {}
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+        }
+    }
+
+    /**
+     * The Kafka source of the learner's class loss: from the earliest retained window on a fresh
+     * start (the moving average then replays the learner's history), bounded like the event source.
+     */
+    public static KafkaSource<ClassLoss> classLossSource(SampleWeightingSettings settings) {
+        KafkaSourceBuilder<ClassLoss> builder =
+                KafkaSource.<ClassLoss>builder()
+                        .setProperties(clientProperties(settings))
+                        .setBootstrapServers(settings.bootstrapServers())
+                        .setTopics(settings.classLossTopic())
+                        .setGroupId(settings.groupId() + "-class-loss")
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setDeserializer(new ClassLossDeserializer())
+                        .setProperty("partition.discovery.interval.ms", "60000");
+        if (settings.bounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
     }
 
     private EntityFeaturesFunction entityFeatures(int offset) {

@@ -56,6 +56,14 @@ public final class SampleWeightingOptions {
                     .defaultValue("events-dlq")
                     .withDescription("Topic of DeadLetter records for input the job cannot use.");
 
+    public static final ConfigOption<String> CLASS_LOSS_TOPIC =
+            ConfigOptions.key("kafka.class-loss-topic")
+                    .stringType()
+                    .defaultValue("class-loss")
+                    .withDescription(
+                            "Topic of the learner's per-class loss (ClassLoss records); read only"
+                                    + " with weights.loss-aware.enabled.");
+
     public static final ConfigOption<String> GROUP_ID =
             ConfigOptions.key("kafka.group-id")
                     .stringType()
@@ -266,6 +274,59 @@ public final class SampleWeightingOptions {
                                     + " published each time the watermark passes a multiple of"
                                     + " it and some class changed.");
 
+    public static final ConfigOption<Boolean> LOSS_AWARE_ENABLED =
+            ConfigOptions.key("weights.loss-aware.enabled")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Multiply class weights by a loss-aware factor read from the"
+                                    + " learner's class-loss topic (kafka.class-loss-topic): the"
+                                    + " class's smoothed mean loss relative to the overall mean,"
+                                    + " to the power weights.loss-aware.strength, clipped.");
+
+    public static final ConfigOption<Double> LOSS_AWARE_STRENGTH =
+            ConfigOptions.key("weights.loss-aware.strength")
+                    .doubleType()
+                    .defaultValue(1.0)
+                    .withDescription(
+                            "Exponent of the loss ratio (>= 0); 0 makes every multiplier 1.");
+
+    public static final ConfigOption<Double> LOSS_AWARE_SMOOTHING =
+            ConfigOptions.key("weights.loss-aware.smoothing")
+                    .doubleType()
+                    .defaultValue(0.3)
+                    .withDescription(
+                            "Weight of a new class-loss window in the moving average of a class's"
+                                    + " loss ratio, in (0, 1]; the average starts at 1.");
+
+    public static final ConfigOption<Double> LOSS_AWARE_MIN =
+            ConfigOptions.key("weights.loss-aware.min")
+                    .doubleType()
+                    .defaultValue(0.5)
+                    .withDescription("Lower clip of the loss-aware multiplier, in (0, 1].");
+
+    public static final ConfigOption<Double> LOSS_AWARE_MAX =
+            ConfigOptions.key("weights.loss-aware.max")
+                    .doubleType()
+                    .defaultValue(2.0)
+                    .withDescription("Upper clip of the loss-aware multiplier (>= 1).");
+
+    public static final ConfigOption<Long> LOSS_AWARE_MIN_SAMPLES =
+            ConfigOptions.key("weights.loss-aware.min-samples")
+                    .longType()
+                    .defaultValue(5L)
+                    .withDescription(
+                            "A class's loss in a window counts only if the window had at least"
+                                    + " this many samples of the class (>= 1).");
+
+    public static final ConfigOption<Boolean> LOSS_AWARE_PRESERVE_MEAN =
+            ConfigOptions.key("weights.loss-aware.preserve-mean")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Rescale the multipliers so the count-weighted mean class weight is"
+                                    + " what it was without them (before clipping).");
+
     public static final ConfigOption<Integer> TOP_CLASS_METRICS =
             ConfigOptions.key("metrics.top-classes")
                     .intType()
@@ -353,6 +414,7 @@ public final class SampleWeightingOptions {
                 SAMPLES_TOPIC,
                 WEIGHTS_TOPIC,
                 DLQ_TOPIC,
+                CLASS_LOSS_TOPIC,
                 GROUP_ID,
                 STARTING_OFFSETS,
                 BOUNDED,
@@ -381,6 +443,13 @@ public final class SampleWeightingOptions {
                 NORMALISE,
                 WEIGHT_HALF_LIFE,
                 UPDATE_INTERVAL,
+                LOSS_AWARE_ENABLED,
+                LOSS_AWARE_STRENGTH,
+                LOSS_AWARE_SMOOTHING,
+                LOSS_AWARE_MIN,
+                LOSS_AWARE_MAX,
+                LOSS_AWARE_MIN_SAMPLES,
+                LOSS_AWARE_PRESERVE_MEAN,
                 TOP_CLASS_METRICS,
                 DOWNSAMPLING_RATE,
                 DOWNSAMPLING_CLASS_RATES,

@@ -7,6 +7,7 @@ import dev.counterweight.core.attribution.AttributionRules;
 import dev.counterweight.core.attribution.ClassKeyMode;
 import dev.counterweight.core.decay.HalfLife;
 import dev.counterweight.core.sampling.DownSamplingConfig;
+import dev.counterweight.core.weighting.LossAwareConfig;
 import dev.counterweight.core.weighting.WeightingConfig;
 import java.io.Serializable;
 import java.time.Duration;
@@ -21,7 +22,8 @@ import org.apache.flink.configuration.Configuration;
  * job start, where every invalid value fails with a message naming its key. Serializable, so the
  * operators receive it whole. {@code kafkaProperties} are the {@value
  * SampleWeightingOptions#KAFKA_PROPERTIES_PREFIX}* options with the prefix removed, handed to every
- * Kafka client of the job; the map prints its secrets masked.
+ * Kafka client of the job; the map prints its secrets masked. {@code lossAware} is null unless
+ * {@code weights.loss-aware.enabled}.
  */
 public record SampleWeightingSettings(
         String bootstrapServers,
@@ -55,7 +57,9 @@ public record SampleWeightingSettings(
         int restartAttempts,
         Duration restartDelay,
         int parallelism,
-        String jobName)
+        String jobName,
+        String classLossTopic,
+        LossAwareConfig lossAware)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -118,6 +122,7 @@ public record SampleWeightingSettings(
         int maxString = atLeast(config, MAX_STRING_LENGTH, 1);
         int maxFeatures = atLeast(config, MAX_FEATURES, 0);
         int maxBytes = atLeast(config, MAX_RECORD_BYTES, 16);
+        LossAwareConfig lossAware = lossAware(config);
         int parallelism = config.get(PARALLELISM);
         if (parallelism == 0 || parallelism < -1) {
             throw invalid(PARALLELISM, parallelism, "-1 or a positive number");
@@ -159,7 +164,42 @@ public record SampleWeightingSettings(
                 atLeast(config, RESTART_ATTEMPTS, 0),
                 nonNegative(config, RESTART_DELAY),
                 parallelism,
-                nonBlank(config, JOB_NAME));
+                nonBlank(config, JOB_NAME),
+                nonBlank(config, CLASS_LOSS_TOPIC),
+                lossAware);
+    }
+
+    /** Whether the job reads the class-loss topic. */
+    public boolean lossAwareEnabled() {
+        return lossAware != null;
+    }
+
+    private static LossAwareConfig lossAware(Configuration config) {
+        if (!config.get(LOSS_AWARE_ENABLED)) {
+            return null;
+        }
+        double strength = config.get(LOSS_AWARE_STRENGTH);
+        if (!Double.isFinite(strength) || strength < 0) {
+            throw invalid(LOSS_AWARE_STRENGTH, strength, "finite and not negative");
+        }
+        double smoothing = config.get(LOSS_AWARE_SMOOTHING);
+        if (!(smoothing > 0 && smoothing <= 1)) {
+            throw invalid(LOSS_AWARE_SMOOTHING, smoothing, "in (0, 1]");
+        }
+        double min = config.get(LOSS_AWARE_MIN);
+        if (!(min > 0 && min <= 1)) {
+            throw invalid(LOSS_AWARE_MIN, min, "in (0, 1]");
+        }
+        double max = config.get(LOSS_AWARE_MAX);
+        if (!(Double.isFinite(max) && max >= 1)) {
+            throw invalid(LOSS_AWARE_MAX, max, "finite and at least 1");
+        }
+        long minSamples = config.get(LOSS_AWARE_MIN_SAMPLES);
+        if (minSamples < 1) {
+            throw invalid(LOSS_AWARE_MIN_SAMPLES, minSamples, "at least 1");
+        }
+        return new LossAwareConfig(
+                strength, smoothing, min, max, minSamples, config.get(LOSS_AWARE_PRESERVE_MEAN));
     }
 
     private static String required(Configuration config, ConfigOption<String> option) {

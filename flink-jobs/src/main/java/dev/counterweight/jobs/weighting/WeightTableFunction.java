@@ -1,9 +1,13 @@
 package dev.counterweight.jobs.weighting;
 
+import dev.counterweight.avro.ClassLoss;
+import dev.counterweight.avro.ClassLossEntry;
 import dev.counterweight.avro.ClassWeight;
 import dev.counterweight.avro.ClassWeights;
 import dev.counterweight.core.decay.DecayedCount;
 import dev.counterweight.core.decay.HalfLife;
+import dev.counterweight.core.weighting.LossAwareConfig;
+import dev.counterweight.core.weighting.LossAwareMultiplier;
 import dev.counterweight.core.weighting.WeightTable;
 import dev.counterweight.core.weighting.WeightingConfig;
 import dev.counterweight.jobs.weighting.internal.ClassCountUpdate;
@@ -27,7 +31,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -36,9 +40,19 @@ import org.apache.flink.util.Collector;
  * every class count at the boundary, and computes the table with {@link WeightTable#compute}.
  * Publishes gauges for the Flink UI: number of classes, imbalance ratio, effective sample size,
  * table version and age, and count and weight of the top classes.
+ *
+ * <p>The second input is the learner's per-class loss ({@code class-loss} topic). With loss-aware
+ * weights on, each window is folded into the smoothed per-class loss ratios as it arrives ({@link
+ * LossAwareMultiplier}); a table computed at a boundary uses the ratios of every window that
+ * reached the operator before that boundary's timer fired, and a loss window alone never publishes
+ * a table (the next boundary with count updates does). Loss windows carry no event time that could
+ * order them against the boundaries: the learner trains on this job's output, so which windows a
+ * table includes depends on how far the learner is (the gauge {@code lossWindowsApplied} counts the
+ * windows folded in since the task started). With loss-aware weights off, the second input is
+ * ignored.
  */
 public class WeightTableFunction
-        extends KeyedProcessFunction<Integer, ClassCountUpdate, ClassWeights> {
+        extends KeyedCoProcessFunction<Integer, ClassCountUpdate, ClassLoss, ClassWeights> {
 
     private static final long serialVersionUID = 1L;
 
@@ -47,15 +61,19 @@ public class WeightTableFunction
 
     public static final String PENDING = "pending-updates";
     public static final String VERSION = "table-version";
+    public static final String LOSS_RATIOS = "loss-ratios";
 
     private final WeightingConfig config;
     private final HalfLife halfLife;
     private final Duration classTtl;
     private final int topClassMetrics;
+    private final LossAwareConfig lossAware;
 
     private transient MapState<String, CountState> counts;
     private transient MapState<String, ClassCountUpdate> pendingUpdates;
     private transient ValueState<Long> version;
+    private transient MapState<String, Double> lossRatios;
+    private transient volatile long lossWindows;
 
     private transient volatile WeightTable latest;
     private transient volatile long latestPublishedAtMillis;
@@ -64,10 +82,24 @@ public class WeightTableFunction
 
     public WeightTableFunction(
             WeightingConfig config, HalfLife halfLife, Duration classTtl, int topClassMetrics) {
+        this(config, halfLife, classTtl, topClassMetrics, null);
+    }
+
+    /**
+     * @param lossAware the loss-aware multiplier's configuration, or null to ignore the class-loss
+     *     input
+     */
+    public WeightTableFunction(
+            WeightingConfig config,
+            HalfLife halfLife,
+            Duration classTtl,
+            int topClassMetrics,
+            LossAwareConfig lossAware) {
         this.config = config;
         this.halfLife = halfLife;
         this.classTtl = classTtl;
         this.topClassMetrics = topClassMetrics;
+        this.lossAware = lossAware;
     }
 
     @Override
@@ -85,6 +117,10 @@ public class WeightTableFunction
                                         Types.STRING,
                                         TypeInformation.of(ClassCountUpdate.class)));
         version = getRuntimeContext().getState(new ValueStateDescriptor<>(VERSION, Types.LONG));
+        MapStateDescriptor<String, Double> ratiosDescriptor =
+                new MapStateDescriptor<>(LOSS_RATIOS, Types.STRING, Types.DOUBLE);
+        ratiosDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(classTtl).build());
+        lossRatios = getRuntimeContext().getMapState(ratiosDescriptor);
         classGauges = new HashSet<>();
         metrics = getRuntimeContext().getMetricGroup();
         metrics.gauge("numClasses", () -> latest == null ? 0 : latest.size());
@@ -94,16 +130,40 @@ public class WeightTableFunction
                 "effectiveSampleSize",
                 () -> latest == null ? Double.NaN : latest.effectiveSampleSize());
         metrics.gauge("weightTableVersion", () -> latest == null ? 0L : latest.version());
+        metrics.gauge("lossWindowsApplied", () -> lossWindows);
         metrics.gauge(
                 "weightTableAgeMs",
                 () -> latest == null ? -1L : System.currentTimeMillis() - latestPublishedAtMillis);
     }
 
     @Override
-    public void processElement(ClassCountUpdate update, Context ctx, Collector<ClassWeights> out)
+    public void processElement1(ClassCountUpdate update, Context ctx, Collector<ClassWeights> out)
             throws Exception {
         pendingUpdates.put(update.boundary + "|" + update.classKey, update);
         ctx.timerService().registerEventTimeTimer(update.boundary);
+    }
+
+    /** Folds one class-loss window into the smoothed ratios (state), if loss-aware is on. */
+    @Override
+    public void processElement2(ClassLoss loss, Context ctx, Collector<ClassWeights> out)
+            throws Exception {
+        if (lossAware == null) {
+            return;
+        }
+        for (ClassLossEntry e : loss.getClasses()) {
+            String key = e.getClassKey().toString();
+            double r =
+                    LossAwareMultiplier.smoothedRatio(
+                            lossRatios.get(key),
+                            e.getMeanLoss(),
+                            e.getCount(),
+                            loss.getOverallMeanLoss(),
+                            lossAware);
+            if (!Double.isNaN(r)) {
+                lossRatios.put(key, r);
+            }
+        }
+        lossWindows++;
     }
 
     @Override
@@ -135,11 +195,25 @@ public class WeightTableFunction
         }
         long next = (version.value() == null ? 0L : version.value()) + 1;
         version.update(next);
-        WeightTable table = WeightTable.compute(next, valued, config);
+        WeightTable table = WeightTable.compute(next, valued, config, multiplier());
         out.collect(toAvro(table, boundary, halfLife));
         latest = table;
         latestPublishedAtMillis = System.currentTimeMillis();
         registerTopClassGauges(table);
+    }
+
+    /** The multiplier of the current loss ratios, or null with loss-aware weights off. */
+    private LossAwareMultiplier multiplier() throws Exception {
+        if (lossAware == null) {
+            return null;
+        }
+        Map<String, Double> ratios = new HashMap<>();
+        for (Map.Entry<String, Double> e : lossRatios.entries()) {
+            ratios.put(e.getKey(), e.getValue());
+        }
+        LossAwareMultiplier m = new LossAwareMultiplier(lossAware);
+        m.restore(ratios);
+        return m;
     }
 
     /** The Avro form of a table. */

@@ -16,6 +16,7 @@ import org.apache.flink.state.rocksdb.RocksDBKeyedStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -27,16 +28,23 @@ final class Harnesses {
     private Harnesses() {}
 
     /** One step of a scripted input. */
-    sealed interface Step<T> permits Element, Mark {}
+    sealed interface Step<T> permits Element, Second, Mark {}
 
     /** An element with its record timestamp. */
     record Element<T>(T value, long timestamp) implements Step<T> {}
 
-    /** A watermark. */
+    /** An element of the second input of a two-input operator, with its record timestamp. */
+    record Second<T>(Object value, long timestamp) implements Step<T> {}
+
+    /** A watermark (to both inputs of a two-input operator). */
     record Mark<T>(long watermark) implements Step<T> {}
 
     static <T> Step<T> element(T value, long timestamp) {
         return new Element<>(value, timestamp);
+    }
+
+    static <T> Step<T> second(Object value, long timestamp) {
+        return new Second<>(value, timestamp);
     }
 
     static <T> Step<T> watermark(long watermark) {
@@ -64,7 +72,7 @@ final class Harnesses {
 
     /** Creates a harness that is not opened yet (state backend already chosen). */
     @FunctionalInterface
-    interface Factory<H extends OneInputStreamOperatorTestHarness<?, ?>> {
+    interface Factory<H extends AbstractStreamOperatorTestHarness<?>> {
         H create() throws Exception;
     }
 
@@ -77,6 +85,34 @@ final class Harnesses {
             } else {
                 harness.processWatermark(((Mark<IN>) step).watermark());
             }
+        }
+    }
+
+    /** Feeds a two-input harness: {@link Second} steps to input 2, watermarks to both. */
+    @SuppressWarnings("unchecked")
+    static <IN, IN2> void feed(
+            TwoInputStreamOperatorTestHarness<IN, IN2, ?> harness, List<Step<IN>> steps)
+            throws Exception {
+        for (Step<IN> step : steps) {
+            if (step instanceof Element<IN> e) {
+                harness.processElement1(e.value(), e.timestamp());
+            } else if (step instanceof Second<IN> s) {
+                harness.processElement2(new StreamRecord<>((IN2) s.value(), s.timestamp()));
+            } else {
+                harness.processBothWatermarks(
+                        new org.apache.flink.streaming.api.watermark.Watermark(
+                                ((Mark<IN>) step).watermark()));
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <IN> void feedAny(AbstractStreamOperatorTestHarness<?> harness, List<Step<IN>> s)
+            throws Exception {
+        if (harness instanceof TwoInputStreamOperatorTestHarness<?, ?, ?> two) {
+            feed((TwoInputStreamOperatorTestHarness<IN, Object, ?>) two, s);
+        } else {
+            feed((OneInputStreamOperatorTestHarness<IN, ?>) harness, s);
         }
     }
 
@@ -142,11 +178,11 @@ final class Harnesses {
     record Run(List<Object> main, Map<String, List<Emitted>> sides) {}
 
     /** Runs the whole script on one harness. */
-    static <IN, H extends OneInputStreamOperatorTestHarness<IN, ?>> Run uninterrupted(
+    static <IN, H extends AbstractStreamOperatorTestHarness<?>> Run uninterrupted(
             Factory<H> factory, List<Step<IN>> script, OutputTag<?>... tags) throws Exception {
         try (H harness = factory.create()) {
             harness.open();
-            feed(harness, script);
+            feedAny(harness, script);
             return collect(List.of(harness), tags);
         }
     }
@@ -155,19 +191,19 @@ final class Harnesses {
      * Runs the first {@code split} steps, snapshots, closes, restores a new harness from the
      * snapshot and runs the rest on it; the outputs of both harnesses, concatenated.
      */
-    static <IN, H extends OneInputStreamOperatorTestHarness<IN, ?>> Run restoredAfter(
+    static <IN, H extends AbstractStreamOperatorTestHarness<?>> Run restoredAfter(
             int split, Factory<H> factory, List<Step<IN>> script, OutputTag<?>... tags)
             throws Exception {
         H before = factory.create();
         before.open();
-        feed(before, script.subList(0, split));
+        feedAny(before, script.subList(0, split));
         OperatorSubtaskState snap = before.snapshot(1L, 1L);
         before.close();
 
         try (H after = factory.create()) {
             after.initializeState(snap);
             after.open();
-            feed(after, script.subList(split, script.size()));
+            feedAny(after, script.subList(split, script.size()));
             return collect(List.of(before, after), tags);
         }
     }

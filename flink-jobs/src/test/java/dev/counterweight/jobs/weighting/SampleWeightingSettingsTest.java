@@ -36,6 +36,54 @@ class SampleWeightingSettingsTest {
     }
 
     @Test
+    void lossAwareIsOffByDefaultAndReadWhenEnabled() {
+        assertThat(SampleWeightingSettings.from(withBootstrap(Map.of())).lossAware()).isNull();
+        SampleWeightingSettings s =
+                SampleWeightingSettings.from(
+                        withBootstrap(
+                                Map.of(
+                                        "weights.loss-aware.enabled", "true",
+                                        "weights.loss-aware.strength", "0.5",
+                                        "weights.loss-aware.max", "3",
+                                        "kafka.class-loss-topic", "losses")));
+        assertThat(s.lossAwareEnabled()).isTrue();
+        assertThat(s.lossAware().strength()).isEqualTo(0.5);
+        assertThat(s.lossAware().maxMultiplier()).isEqualTo(3.0);
+        assertThat(s.lossAware().smoothing()).isEqualTo(0.3);
+        assertThat(s.classLossTopic()).isEqualTo("losses");
+    }
+
+    @Test
+    void badLossAwareValuesFailNamingTheKey() {
+        Map<String, String> bad =
+                Map.of(
+                        "weights.loss-aware.strength", "-1",
+                        "weights.loss-aware.smoothing", "0",
+                        "weights.loss-aware.min", "1.5",
+                        "weights.loss-aware.max", "0.5",
+                        "weights.loss-aware.min-samples", "0");
+        bad.forEach(
+                (key, value) ->
+                        assertThatThrownBy(
+                                        () ->
+                                                SampleWeightingSettings.from(
+                                                        withBootstrap(
+                                                                Map.of(
+                                                                        "weights.loss-aware.enabled",
+                                                                        "true",
+                                                                        key,
+                                                                        value))))
+                                .isInstanceOf(IllegalArgumentException.class)
+                                .hasMessageContaining("'" + key + "'"));
+        assertThat(
+                        SampleWeightingSettings.from(
+                                        withBootstrap(Map.of("weights.loss-aware.strength", "-1")))
+                                .lossAware())
+                .as("not validated while off")
+                .isNull();
+    }
+
+    @Test
     void missingBootstrapServersFailsNamingTheKey() {
         assertThatThrownBy(() -> SampleWeightingSettings.from(new Configuration()))
                 .isInstanceOf(IllegalArgumentException.class)

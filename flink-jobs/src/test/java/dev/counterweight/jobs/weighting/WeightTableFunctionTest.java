@@ -8,6 +8,7 @@ import static dev.counterweight.jobs.weighting.Harnesses.watermark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.counterweight.avro.ClassLoss;
 import dev.counterweight.avro.ClassWeight;
 import dev.counterweight.avro.ClassWeights;
 import dev.counterweight.core.decay.HalfLife;
@@ -23,8 +24,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /** The global weight table on the heap backend, against counts recomputed from the samples. */
@@ -54,12 +55,14 @@ class WeightTableFunctionTest {
         return out;
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<Integer, ClassCountUpdate, ClassWeights>
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    Integer, ClassCountUpdate, ClassLoss, ClassWeights>
             harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(
                         new WeightTableFunction(INVERSE, HALF_LIFE, Duration.ofDays(7), 3)),
                 (ClassCountUpdate u) -> 0,
+                (ClassLoss l) -> 0,
                 Types.INT);
     }
 

@@ -138,6 +138,44 @@ public final class OfflineAttribution {
         return withFeatures(raw, settings);
     }
 
+    /**
+     * The samples whose attribution window closed while there was still data: drops every sample
+     * that closes after {@code lastEventTime}. At the end of its input the job (and {@link
+     * #attribute}) closes every open window, but the data never showed what happened in the part of
+     * such a window after its last event, so their labels are censored: a click or a purchase there
+     * could not be seen. An evaluation that keeps them scores the model against missing labels,
+     * most of all in a tail split by time, which consists of such samples.
+     *
+     * <p>Samples are emitted and their features computed in closing order, so a dropped sample
+     * never fed a kept sample's features: filtering after attribution is exact.
+     *
+     * @param samples samples from {@link #attribute}
+     * @param lastEventTime event time of the last event of the input, epoch milliseconds
+     * @return the samples with {@code closedAt <= lastEventTime}, in their order
+     */
+    public static List<AttributedSample> completeWindows(
+            List<AttributedSample> samples, long lastEventTime) {
+        List<AttributedSample> out = new ArrayList<>(samples.size());
+        for (AttributedSample s : samples) {
+            if (s.closedAt() <= lastEventTime) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** The newest event time of {@code events}, epoch milliseconds. */
+    public static long lastEventTime(List<UserEvent> events) {
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("events must not be empty");
+        }
+        long last = Long.MIN_VALUE;
+        for (UserEvent e : events) {
+            last = Math.max(last, e.getEventTime().toEpochMilli());
+        }
+        return last;
+    }
+
     /** Samples per class key (the counts the job's class-count step would see in total). */
     public static Map<String, Double> classCounts(
             List<AttributedSample> samples, ClassKeyMode mode) {

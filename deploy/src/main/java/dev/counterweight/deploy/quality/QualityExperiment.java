@@ -27,15 +27,20 @@ public final class QualityExperiment {
 
     private static final Logger LOG = LoggerFactory.getLogger(QualityExperiment.class);
 
-    /** Events of the {@code --quick} slice. */
-    public static final int QUICK_EVENTS = 15_000;
+    /**
+     * Events of the {@code --quick} slice: about 48 minutes of the Taobao stream, so that windows
+     * of the job's default 30-minute attribution window close inside it (the first 18 minutes of
+     * exposures).
+     */
+    public static final int QUICK_EVENTS = 40_000;
 
     /**
      * What was run and what came out.
      *
      * @param source where the events came from
      * @param events events read
-     * @param samples attributed samples (corrections included)
+     * @param samples attributed samples (corrections included) whose window closed inside the data
+     * @param openWindows samples left out because only the end of the data closed their window
      * @param corrections correction samples among them
      * @param trainingSamples samples in the streamed training prefix
      * @param holdOutSamples samples in the held-out tail
@@ -53,6 +58,7 @@ public final class QualityExperiment {
             String source,
             int events,
             int samples,
+            int openWindows,
             long corrections,
             int trainingSamples,
             int holdOutSamples,
@@ -126,17 +132,21 @@ public final class QualityExperiment {
                                     .withExposures(effectiveLimit < 0 ? 20_000 : effectiveLimit));
             source = "synthetic generator (seed " + seed + ")";
         }
-        List<AttributedSample> samples =
+        List<AttributedSample> attributed =
                 OfflineAttribution.attribute(events, OfflineAttribution.Settings.jobDefaults());
+        List<AttributedSample> samples = completeWindows(attributed, events);
+        int openWindows = attributed.size() - samples.size();
         long corrections = samples.stream().filter(AttributedSample::correction).count();
         QualityRunner.Settings settings = QualityRunner.Settings.defaults(seed);
         QualityRunner runner = new QualityRunner(samples, settings);
         progress.accept(
                 String.format(
-                        "%,d events -> %,d samples (%,d corrections); training %,d, held out %,d",
+                        "%,d events -> %,d samples (%,d corrections; %,d windows still open at the"
+                                + " end of the data left out); training %,d, held out %,d",
                         events.size(),
                         samples.size(),
                         corrections,
+                        openWindows,
                         runner.trainingSamples(),
                         runner.holdOutSamples()));
         List<Result> results = new ArrayList<>();
@@ -160,6 +170,7 @@ public final class QualityExperiment {
                 source,
                 events.size(),
                 samples.size(),
+                openWindows,
                 corrections,
                 runner.trainingSamples(),
                 runner.holdOutSamples(),
@@ -172,6 +183,24 @@ public final class QualityExperiment {
                 results,
                 noise,
                 offline);
+    }
+
+    /**
+     * The samples the experiment trains and evaluates on: the job's attribution, without the
+     * windows that only the end of the data closed. Their labels are censored (a return or a
+     * purchase after the data ends cannot be seen), and since the held-out tail is the end of the
+     * stream, keeping them made the tail consist of such samples only.
+     */
+    static List<AttributedSample> samples(List<UserEvent> events) {
+        return completeWindows(
+                OfflineAttribution.attribute(events, OfflineAttribution.Settings.jobDefaults()),
+                events);
+    }
+
+    private static List<AttributedSample> completeWindows(
+            List<AttributedSample> attributed, List<UserEvent> events) {
+        return OfflineAttribution.completeWindows(
+                attributed, OfflineAttribution.lastEventTime(events));
     }
 
     private static String line(Result r) {

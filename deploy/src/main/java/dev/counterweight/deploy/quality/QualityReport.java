@@ -95,10 +95,13 @@ public final class QualityReport {
                 "events → samples",
                 String.format(
                         Locale.ROOT,
-                        "%,d → %,d (%,d delayed-conversion corrections)",
+                        "%,d → %,d (%,d delayed-conversion corrections); %,d samples whose"
+                                + " attribution window was still open when the data ended are"
+                                + " left out (their labels are censored)",
                         o.events(),
                         o.samples(),
-                        o.corrections()));
+                        o.corrections(),
+                        o.openWindows()));
         row(
                 b,
                 "split",

@@ -2,12 +2,17 @@ package dev.counterweight.deploy.quality;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.counterweight.avro.EventType;
+import dev.counterweight.avro.UserEvent;
 import dev.counterweight.core.weighting.WeightingStrategy;
+import dev.counterweight.deploy.offline.OfflineAttribution.AttributedSample;
 import dev.counterweight.deploy.quality.QualityExperiment.Outcome;
 import dev.counterweight.deploy.quality.QualityRunner.Metrics;
 import dev.counterweight.deploy.quality.QualityRunner.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -51,6 +56,33 @@ class QualityExperimentTest {
         }
         assertThat(Files.readString(dir.resolve("QUALITY.md")))
                 .contains("## Verdict", "plots/" + QualityReport.AUC_PNG, "seed | 7");
+    }
+
+    @Test
+    void trainsAndEvaluatesOnlyOnWindowsThatClosedInsideTheData() {
+        // Four exposures 10 minutes apart, the last event at minute 30: under the job's default
+        // 30-minute window only the first one's window closed before the data ended. The others'
+        // labels are censored (a return after minute 30 could not be seen) and must not be used.
+        List<UserEvent> events = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            events.add(exposure("item" + i, Duration.ofMinutes(10L * i)));
+        }
+
+        List<AttributedSample> samples = QualityExperiment.samples(events);
+
+        assertThat(samples).extracting(AttributedSample::itemId).containsExactly("item0");
+    }
+
+    private static UserEvent exposure(String item, Duration at) {
+        return UserEvent.newBuilder()
+                .setEventId("e-" + item)
+                .setUserId("u1")
+                .setItemId(item)
+                .setCategoryId("cat")
+                .setType(EventType.IMPRESSION)
+                .setEventTime(Instant.EPOCH.plus(at))
+                .setFeatures(new ArrayList<>())
+                .build();
     }
 
     private static Result byStrategy(Outcome o, WeightingStrategy s) {

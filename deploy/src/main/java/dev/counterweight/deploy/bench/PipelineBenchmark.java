@@ -107,7 +107,8 @@ public final class PipelineBenchmark {
                 Stats.of(ratio));
     }
 
-    private static List<NewTopic> topics(String run) {
+    /** The topics of one run, named {@code <run>-<topic>}. */
+    static List<NewTopic> topics(String run) {
         List<NewTopic> out = new ArrayList<>();
         for (String t :
                 List.of(
@@ -125,8 +126,8 @@ public final class PipelineBenchmark {
         return out;
     }
 
-    private static Map<String, String> jobOptions(
-            String bootstrap, Path workDir, String run, int n) {
+    /** Weighting-job options of one run: its topics, RocksDB, checkpoints every 10 s, bounded. */
+    static Map<String, String> jobOptions(String bootstrap, Path workDir, String run, int n) {
         Map<String, String> m = new HashMap<>();
         m.put("kafka.bootstrap-servers", bootstrap);
         m.put("kafka.events-topic", run + "-events");
@@ -143,7 +144,8 @@ public final class PipelineBenchmark {
         return m;
     }
 
-    private static Configuration flink(SampleWeightingSettings settings) {
+    /** MiniCluster configuration: everything on 127.0.0.1, the job's own Flink settings. */
+    static Configuration flink(SampleWeightingSettings settings) {
         Configuration base = new Configuration();
         base.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
         base.set(JobManagerOptions.ADDRESS, "127.0.0.1");
@@ -157,9 +159,17 @@ public final class PipelineBenchmark {
 
     /** Seconds for the weighting job to read everything and finish. */
     static double weighting(String bootstrap, Path workDir, String run, int n) throws Exception {
+        return weighting(bootstrap, workDir, run, n, Map.of());
+    }
+
+    /** {@link #weighting} with job options that override the benchmark's. */
+    static double weighting(
+            String bootstrap, Path workDir, String run, int n, Map<String, String> overrides)
+            throws Exception {
+        Map<String, String> options = jobOptions(bootstrap, workDir, run, n);
+        options.putAll(overrides);
         SampleWeightingSettings settings =
-                SampleWeightingSettings.from(
-                        Configuration.fromMap(jobOptions(bootstrap, workDir, run, n)));
+                SampleWeightingSettings.from(Configuration.fromMap(options));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(2, flink(settings));
         new SampleWeightingJob(settings).buildWithKafka(env);

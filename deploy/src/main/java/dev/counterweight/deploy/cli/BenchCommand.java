@@ -19,7 +19,12 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints a short table last and updates BENCHMARKS.md.",
-        subcommands = {BenchCommand.Learner.class, BenchCommand.Pipeline.class})
+        subcommands = {
+            BenchCommand.Learner.class,
+            BenchCommand.Pipeline.class,
+            BenchLatencyCommand.class,
+            BenchFreshnessCommand.class
+        })
 public final class BenchCommand {
 
     /** {@code bench learner}. */

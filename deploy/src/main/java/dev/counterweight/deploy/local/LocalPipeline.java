@@ -105,53 +105,8 @@ public final class LocalPipeline implements AutoCloseable {
     /** Starts everything, replays, and (with {@code once}) drains and reports. */
     public Summary run() throws Exception {
         long start = System.nanoTime();
-        Files.createDirectories(settings.workDir());
-        broker = EmbeddedKafkaBroker.start(settings.workDir().resolve("kafka"));
-        // Unlimited retention: replayed datasets carry their original (years old) event times.
-        broker.createTopics(
-                Topics.all(settings.partitions()).stream()
-                        .map(
-                                t ->
-                                        new Topics.TopicSpec(
-                                                        t.name(), t.partitions(), t.compacted(), -1)
-                                                .toNewTopic((short) 1))
-                        .toList());
+        SampleWeightingSettings jobSettings = start();
         String bootstrap = broker.bootstrapServers();
-
-        SampleWeightingSettings jobSettings =
-                SampleWeightingSettings.from(jobConfiguration(bootstrap));
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(
-                        SampleWeightingJob.flinkConfiguration(jobSettings, flinkBase()));
-        env.setParallelism(settings.partitions());
-        new SampleWeightingJob(jobSettings).buildWithKafka(env);
-        job = env.executeAsync(jobSettings.jobName());
-
-        learner = new OnlineLearner(LearnerSettings.from(learnerConfiguration(bootstrap)));
-        learnerThread =
-                new Thread(
-                        () -> {
-                            try {
-                                learner.run();
-                            } catch (Exception e) {
-                                LOG.error("learner failed", e);
-                            }
-                        },
-                        "online-learner");
-        learnerThread.start();
-
-        int uiPort = settings.uiPort();
-        out.printf("%nCounterweight is running (all servers on 127.0.0.1):%n");
-        out.printf(
-                "  Flink Web UI      http://127.0.0.1:%d  (job '%s')%n",
-                uiPort, jobSettings.jobName());
-        out.printf(
-                "  Kafka             %s  topics: %s%n", bootstrap, String.join(", ", topicNames()));
-        out.printf("  Snapshots         %s%n", settings.workDir().resolve("snapshots"));
-        out.printf(
-                "  Look at records   deploy/bin/counterweight inspect weighted-samples --bootstrap-servers %s%n%n",
-                bootstrap);
-        out.flush();
 
         DatasetEvents.Loaded data =
                 DatasetEvents.load(
@@ -212,6 +167,70 @@ public final class LocalPipeline implements AutoCloseable {
         }
         out.flush();
         return summary;
+    }
+
+    /**
+     * Starts the broker (with every topic), the weighting job and the learner, and returns without
+     * replaying anything; {@link #run} calls it first, benchmarks call it to send their own events.
+     * {@link #close} stops what it started.
+     *
+     * @return the job's validated settings
+     */
+    public SampleWeightingSettings start() throws Exception {
+        Files.createDirectories(settings.workDir());
+        broker = EmbeddedKafkaBroker.start(settings.workDir().resolve("kafka"));
+        // Unlimited retention: replayed datasets carry their original (years old) event times.
+        broker.createTopics(
+                Topics.all(settings.partitions()).stream()
+                        .map(
+                                t ->
+                                        new Topics.TopicSpec(
+                                                        t.name(), t.partitions(), t.compacted(), -1)
+                                                .toNewTopic((short) 1))
+                        .toList());
+        String bootstrap = broker.bootstrapServers();
+
+        SampleWeightingSettings jobSettings =
+                SampleWeightingSettings.from(jobConfiguration(bootstrap));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(
+                        SampleWeightingJob.flinkConfiguration(jobSettings, flinkBase()));
+        env.setParallelism(settings.partitions());
+        new SampleWeightingJob(jobSettings).buildWithKafka(env);
+        job = env.executeAsync(jobSettings.jobName());
+
+        learner = new OnlineLearner(LearnerSettings.from(learnerConfiguration(bootstrap)));
+        learnerThread =
+                new Thread(
+                        () -> {
+                            try {
+                                learner.run();
+                            } catch (Exception e) {
+                                LOG.error("learner failed", e);
+                            }
+                        },
+                        "online-learner");
+        learnerThread.start();
+
+        int uiPort = settings.uiPort();
+        out.printf("%nCounterweight is running (all servers on 127.0.0.1):%n");
+        out.printf(
+                "  Flink Web UI      http://127.0.0.1:%d  (job '%s')%n",
+                uiPort, jobSettings.jobName());
+        out.printf(
+                "  Kafka             %s  topics: %s%n", bootstrap, String.join(", ", topicNames()));
+        out.printf("  Snapshots         %s%n", settings.workDir().resolve("snapshots"));
+        out.printf(
+                "  Look at records   deploy/bin/counterweight inspect weighted-samples --bootstrap-servers %s%n%n",
+                bootstrap);
+        out.flush();
+
+        return jobSettings;
+    }
+
+    /** Bootstrap servers of the broker {@link #start} started. */
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
     }
 
     private Summary summary(long sent, List<Path> report, long startNanos) {

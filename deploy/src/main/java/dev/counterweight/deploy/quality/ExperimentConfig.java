@@ -10,9 +10,19 @@ import dev.counterweight.core.weighting.WeightingStrategy;
  * @param downSamplingRate keep rate of negatives, in (0, 1]; 1 keeps everything
  * @param oversample whether samples of the smallest classes are duplicated (weight split between
  *     the copies, copies flagged synthetic)
+ * @param smote whether samples of the smallest classes get SMOTE-style synthetic companions
+ *     interpolated with earlier samples of the same class (weight split the same way, synthetic
+ *     samples flagged and never evaluated)
+ * @param lossAware whether class weights are multiplied by the loss-aware multiplier fed with the
+ *     learner's own per-class losses, as the job does with {@code weights.loss-aware.enabled}
  */
 public record ExperimentConfig(
-        WeightingStrategy strategy, double beta, double downSamplingRate, boolean oversample) {
+        WeightingStrategy strategy,
+        double beta,
+        double downSamplingRate,
+        boolean oversample,
+        boolean smote,
+        boolean lossAware) {
 
     /** The copies of a sample of one of the smallest classes (the original included). */
     public static final int OVERSAMPLE_COPIES = 4;
@@ -25,26 +35,45 @@ public record ExperimentConfig(
             throw new IllegalArgumentException(
                     "downSamplingRate must be in (0, 1], was " + downSamplingRate);
         }
+        if (oversample && smote) {
+            throw new IllegalArgumentException("oversample and smote are alternatives, not both");
+        }
     }
 
     /** A class-weighting configuration without sampling. */
     public static ExperimentConfig of(WeightingStrategy strategy) {
-        return new ExperimentConfig(strategy, 0.999, 1.0, false);
+        return new ExperimentConfig(strategy, 0.999, 1.0, false, false, false);
     }
 
     /** An effective-number configuration. */
     public static ExperimentConfig effectiveNumber(double beta) {
-        return new ExperimentConfig(WeightingStrategy.EFFECTIVE_NUMBER, beta, 1.0, false);
+        return new ExperimentConfig(
+                WeightingStrategy.EFFECTIVE_NUMBER, beta, 1.0, false, false, false);
     }
 
     /** This configuration with negative down-sampling at {@code rate}. */
     public ExperimentConfig downSampled(double rate) {
-        return new ExperimentConfig(strategy, beta, rate, oversample);
+        return new ExperimentConfig(strategy, beta, rate, oversample, smote, lossAware);
     }
 
     /** This configuration with minority oversampling. */
     public ExperimentConfig oversampled() {
-        return new ExperimentConfig(strategy, beta, downSamplingRate, true);
+        return new ExperimentConfig(strategy, beta, downSamplingRate, true, smote, lossAware);
+    }
+
+    /** This configuration with SMOTE-style minority augmentation. */
+    public ExperimentConfig withSmote() {
+        return new ExperimentConfig(strategy, beta, downSamplingRate, oversample, true, lossAware);
+    }
+
+    /** This configuration with loss-aware class weights. */
+    public ExperimentConfig withLossAware() {
+        return new ExperimentConfig(strategy, beta, downSamplingRate, oversample, smote, true);
+    }
+
+    /** Whether this is the plain strategy: no down-sampling, augmentation or loss-awareness. */
+    public boolean plain() {
+        return downSamplingRate == 1 && !oversample && !smote && !lossAware;
     }
 
     /** A short name, e.g. {@code SQRT_INVERSE + neg r=0.1}. */
@@ -58,6 +87,12 @@ public record ExperimentConfig(
         }
         if (oversample) {
             b.append(" + oversample×").append(OVERSAMPLE_COPIES);
+        }
+        if (smote) {
+            b.append(" + SMOTE×").append(OVERSAMPLE_COPIES);
+        }
+        if (lossAware) {
+            b.append(" + loss-aware");
         }
         return b.toString();
     }

@@ -93,6 +93,9 @@ public final class QualityExperiment {
             }
         }
         c.add(ExperimentConfig.of(WeightingStrategy.NONE).oversampled());
+        c.add(ExperimentConfig.of(WeightingStrategy.NONE).withSmote());
+        c.add(ExperimentConfig.of(WeightingStrategy.NONE).withLossAware());
+        c.add(ExperimentConfig.of(WeightingStrategy.SQRT_INVERSE).withLossAware());
         return c;
     }
 

@@ -262,8 +262,7 @@ public final class QualityReport {
                                 r ->
                                         r.config() != null
                                                 && r.config().strategy() == WeightingStrategy.NONE
-                                                && r.config().downSamplingRate() == 1
-                                                && !r.config().oversample())
+                                                && r.config().plain())
                         .findFirst()
                         .orElse(null);
         if (none == null) {

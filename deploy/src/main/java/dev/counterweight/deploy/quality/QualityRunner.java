@@ -6,10 +6,13 @@ import dev.counterweight.core.attribution.ClassKeyMode;
 import dev.counterweight.core.decay.DecayedCount;
 import dev.counterweight.core.decay.HalfLife;
 import dev.counterweight.core.sampling.DownSamplingConfig;
+import dev.counterweight.core.sampling.MinorityInterpolation;
 import dev.counterweight.core.sampling.NegativeDownSampler;
 import dev.counterweight.core.sampling.Recalibration;
 import dev.counterweight.core.weighting.ClassWeight;
 import dev.counterweight.core.weighting.EffectiveSampleSize;
+import dev.counterweight.core.weighting.LossAwareConfig;
+import dev.counterweight.core.weighting.LossAwareMultiplier;
 import dev.counterweight.core.weighting.WeightTable;
 import dev.counterweight.core.weighting.WeightingConfig;
 import dev.counterweight.deploy.offline.OfflineAttribution.AttributedSample;
@@ -18,6 +21,7 @@ import dev.counterweight.learner.model.Batch;
 import dev.counterweight.learner.model.Dl4jRankingModel;
 import dev.counterweight.learner.model.ModelConfig;
 import dev.counterweight.learner.model.Scores;
+import dev.counterweight.learner.service.LearnerOptions;
 import dev.counterweight.learner.service.LearnerSettings;
 import dev.counterweight.learner.service.ProgressiveEvaluator;
 import dev.counterweight.learner.service.SampleEncoder;
@@ -36,8 +40,35 @@ import org.apache.flink.configuration.Configuration;
  * stamped with the newest table's weight of its class, negatives down-sampled) and trains the
  * learner's model test-then-train; the last part of the stream by event time is held out and scored
  * by the final model only.
+ *
+ * <p>Loss-aware configurations do what the job does with {@code weights.loss-aware.enabled} and the
+ * learner's class-loss topic: every training batch is scored before it is trained on into a sliding
+ * window of the learner's size ({@code learner.eval-window}), every {@code
+ * learner.class-loss-every-batches} batches its per-class loss is folded into a {@link
+ * LossAwareMultiplier} with the job's default {@code weights.loss-aware.*} settings, and the next
+ * table is computed with it. Here a loss window reaches the table immediately (a learner that keeps
+ * up with the job); in the pipeline it arrives after the learner's consumer lag.
  */
 public final class QualityRunner {
+
+    /** The job's default loss-aware settings ({@code weights.loss-aware.*}). */
+    static final LossAwareConfig LOSS_AWARE =
+            new LossAwareConfig(
+                    SampleWeightingOptions.LOSS_AWARE_STRENGTH.defaultValue(),
+                    SampleWeightingOptions.LOSS_AWARE_SMOOTHING.defaultValue(),
+                    SampleWeightingOptions.LOSS_AWARE_MIN.defaultValue(),
+                    SampleWeightingOptions.LOSS_AWARE_MAX.defaultValue(),
+                    SampleWeightingOptions.LOSS_AWARE_MIN_SAMPLES.defaultValue(),
+                    SampleWeightingOptions.LOSS_AWARE_PRESERVE_MEAN.defaultValue());
+
+    /** The learner's class-loss cadence and window ({@code learner.*} defaults). */
+    static final int CLASS_LOSS_EVERY_BATCHES =
+            LearnerOptions.CLASS_LOSS_EVERY_BATCHES.defaultValue();
+
+    static final int LOSS_WINDOW = LearnerOptions.EVAL_WINDOW.defaultValue();
+
+    /** Earlier real samples per class that a SMOTE-style synthetic sample may pair with. */
+    static final int SMOTE_POOL = 16;
 
     /**
      * Experiment settings.
@@ -165,6 +196,8 @@ public final class QualityRunner {
      * @param maxWeight largest trained weight
      * @param tables weight tables computed
      * @param seconds wall time of the configuration
+     * @param lossWindows class-loss windows folded into the loss-aware multiplier (0 unless
+     *     loss-aware)
      */
     public record Result(
             String name,
@@ -178,7 +211,8 @@ public final class QualityRunner {
             double minWeight,
             double maxWeight,
             long tables,
-            double seconds) {
+            double seconds,
+            long lossWindows) {
 
         /** ESS as a fraction of the trained rows. */
         public double essFraction() {
@@ -256,6 +290,9 @@ public final class QualityRunner {
         ProgressiveEvaluator progressive = new ProgressiveEvaluator(trainEnd + 1);
         EffectiveSampleSize ess = new EffectiveSampleSize();
         Map<String, DecayedCount> counts = new HashMap<>();
+        LossFeedback feedback = config.lossAware() ? new LossFeedback() : null;
+        MinorityInterpolation<Sample> smote =
+                config.smote() ? new MinorityInterpolation<>(SMOTE_POOL, settings.seed()) : null;
         long pendingBoundary = Long.MIN_VALUE;
         WeightTable table = null;
         long tables = 0;
@@ -270,7 +307,13 @@ public final class QualityRunner {
             long t = s.closedAt();
             if (pendingBoundary != Long.MIN_VALUE && t > pendingBoundary) {
                 // The watermark passed the boundary: the job folds its counts into a new table.
-                table = tableAt(++tables, pendingBoundary, counts, weighting);
+                table =
+                        tableAt(
+                                ++tables,
+                                pendingBoundary,
+                                counts,
+                                weighting,
+                                feedback == null ? null : feedback.multiplier);
                 pendingBoundary = Long.MIN_VALUE;
             }
             String key = classKeys.get(i);
@@ -285,10 +328,11 @@ public final class QualityRunner {
                     sampler.decide(s.sampleId(), key, !s.click() && !s.conversion());
             if (d.keep()) {
                 double w = classWeight * d.weightMultiplier();
-                int copies = config.oversample() ? copies(table, key) : 1;
-                for (int c = 0; c < copies; c++) {
+                List<Sample> rows = augmented(config, table, key, records.get(i), smote);
+                int copies = rows.size();
+                for (Sample row : rows) {
                     // Copies are flagged synthetic: the learner never evaluates them.
-                    batch.add(c == 0 ? records.get(i) : syntheticCopy(records.get(i)));
+                    batch.add(row);
                     weights.add((float) (w / copies));
                     ess.add(w / copies);
                     minW = Math.min(minW, w / copies);
@@ -297,11 +341,11 @@ public final class QualityRunner {
                 synthetic += copies - 1;
             }
             if (batch.size() >= settings.batchSize()) {
-                step(model, encoder, progressive, rate, toScore, batch, weights);
+                step(model, encoder, progressive, rate, toScore, batch, weights, feedback);
             }
         }
         if (!batch.isEmpty() || !toScore.isEmpty()) {
-            step(model, encoder, progressive, rate, toScore, batch, weights);
+            step(model, encoder, progressive, rate, toScore, batch, weights, feedback);
         }
         Metrics[] tail = scoreHoldOut(model, encoder, rate);
         return new Result(
@@ -316,7 +360,92 @@ public final class QualityRunner {
                 minW,
                 maxW,
                 tables,
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9,
+                feedback == null ? 0 : feedback.multiplier.observations());
+    }
+
+    /**
+     * The learner's side of loss-aware weights: its progressive window over the trained rows and
+     * the multiplier the job builds from the class-loss windows it publishes.
+     */
+    private static final class LossFeedback {
+        final ProgressiveEvaluator window = new ProgressiveEvaluator(LOSS_WINDOW);
+        final LossAwareMultiplier multiplier = new LossAwareMultiplier(LOSS_AWARE);
+        long batches;
+
+        /** Before training: the batch's scores, as the learner evaluates it. */
+        void scored(List<Sample> batch, Scores raw) {
+            window.add(batch, raw);
+        }
+
+        /** After training: every so many batches, one class-loss window reaches the job. */
+        void trained() {
+            batches++;
+            if (batches % CLASS_LOSS_EVERY_BATCHES != 0) {
+                return;
+            }
+            double overall = window.overallLoss();
+            for (var e : window.classLoss()) {
+                multiplier.observe(
+                        e.getClassKey().toString(), e.getMeanLoss(), e.getCount(), overall);
+            }
+            multiplier.windowObserved();
+        }
+    }
+
+    /**
+     * The rows a kept sample trains as: itself, plus for one of the smallest classes (see {@link
+     * #copies}) either plain copies (oversampling) or SMOTE-style synthetic samples interpolated
+     * with earlier samples of its class (none while the class has no earlier sample).
+     */
+    private List<Sample> augmented(
+            ExperimentConfig config,
+            WeightTable table,
+            String key,
+            Sample real,
+            MinorityInterpolation<Sample> smote) {
+        if (smote != null) {
+            int extra = copies(table, key) - 1;
+            List<Sample> rows = new ArrayList<>(extra + 1);
+            rows.add(real);
+            int n = 0;
+            for (var s : smote.synthesise(key, real, dense(real), QualityRunner::dense, extra)) {
+                rows.add(synthetic(s, n++));
+            }
+            return rows;
+        }
+        int copies = config.oversample() ? copies(table, key) : 1;
+        List<Sample> rows = new ArrayList<>(copies);
+        rows.add(real);
+        for (int c = 1; c < copies; c++) {
+            rows.add(syntheticCopy(real));
+        }
+        return rows;
+    }
+
+    static float[] dense(Sample s) {
+        List<Float> f = s.getFeatures();
+        float[] out = new float[f.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = f.get(i);
+        }
+        return out;
+    }
+
+    /**
+     * A SMOTE-style sample: the interpolated dense features; ids, labels and class from the nearer
+     * parent; flagged synthetic.
+     */
+    static Sample synthetic(MinorityInterpolation.Synthetic<Sample> s, int n) {
+        List<Float> features = new ArrayList<>(s.dense().length);
+        for (float f : s.dense()) {
+            features.add(f);
+        }
+        return Sample.newBuilder(s.nearer())
+                .setSampleId(s.first().getSampleId() + "#smote" + n)
+                .setFeatures(features)
+                .setSynthetic(true)
+                .build();
     }
 
     /**
@@ -352,7 +481,8 @@ public final class QualityRunner {
                 1.0,
                 1.0,
                 0,
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9,
+                0);
     }
 
     private void step(
@@ -362,7 +492,8 @@ public final class QualityRunner {
             double rate,
             List<Sample> toScore,
             List<Sample> batch,
-            List<Float> weights) {
+            List<Float> weights,
+            LossFeedback feedback) {
         // Test then train: every sample of the stream (dropped negatives too) is scored by the
         // model before any batch containing it is trained on.
         if (!toScore.isEmpty()) {
@@ -371,6 +502,9 @@ public final class QualityRunner {
         }
         if (!batch.isEmpty()) {
             Batch b = encoder.encode(batch);
+            if (feedback != null) {
+                feedback.scored(batch, model.score(b));
+            }
             float[] w = new float[weights.size()];
             for (int i = 0; i < w.length; i++) {
                 w[i] = weights.get(i);
@@ -386,6 +520,9 @@ public final class QualityRunner {
                             w));
             batch.clear();
             weights.clear();
+            if (feedback != null) {
+                feedback.trained();
+            }
         }
     }
 
@@ -440,10 +577,14 @@ public final class QualityRunner {
     }
 
     private WeightTable tableAt(
-            long version, long boundary, Map<String, DecayedCount> counts, WeightingConfig c) {
+            long version,
+            long boundary,
+            Map<String, DecayedCount> counts,
+            WeightingConfig c,
+            LossAwareMultiplier multiplier) {
         Map<String, Double> valued = new HashMap<>(counts.size() * 2);
         counts.forEach((k, v) -> valued.put(k, v.valueAt(boundary, settings.weightHalfLife())));
-        return WeightTable.compute(version, valued, c);
+        return WeightTable.compute(version, valued, c, multiplier);
     }
 
     /** The first multiple of {@code interval} at or after {@code t} (the job's update boundary). */

@@ -153,10 +153,18 @@ public record ReportData(
             return this;
         }
 
-        /** Adds a table version; a version seen again (a replayed compacted topic) replaces it. */
+        /**
+         * Adds a table version, or one part of a version published in several records (their
+         * classes are merged); a version seen again (a replayed compacted topic) replaces it.
+         */
         public Builder add(ClassWeights w) {
             Map<String, Double> counts = new HashMap<>();
             Map<String, Double> weights = new HashMap<>();
+            TableVersion earlier = tables.get(w.getVersion());
+            if (w.getParts() > 1 && w.getPart() > 0 && earlier != null) {
+                counts.putAll(earlier.counts());
+                weights.putAll(earlier.weights());
+            }
             for (ClassWeight c : w.getClasses()) {
                 counts.put(c.getClassKey(), c.getCount());
                 weights.put(c.getClassKey(), c.getWeight());

@@ -129,6 +129,25 @@ class ReportWriterTest {
     }
 
     @Test
+    void builderMergesTheRecordsOfATablePublishedInParts() {
+        ReportData.Builder builder = ReportData.builder("test");
+        builder.add(table(1, Map.of("cat=1", 9.0)));
+        ClassWeights part0 = table(2, Map.of("cat=1", 0.5, "cat=2", 1.5));
+        part0.setParts(2);
+        ClassWeights part1 = table(2, Map.of("cat=3", 2.5));
+        part1.setPart(1);
+        part1.setParts(2);
+        builder.add(part0).add(part1);
+
+        ReportData data = builder.build();
+
+        assertThat(data.tables()).hasSize(2);
+        assertThat(data.latestTable().orElseThrow().weights())
+                .containsOnly(
+                        Map.entry("cat=1", 0.5), Map.entry("cat=2", 1.5), Map.entry("cat=3", 2.5));
+    }
+
+    @Test
     void builderFoldsTopicRecords() {
         ReportData.Builder builder = ReportData.builder("test");
         builder.add(sample("cat=1|y=none", 0.5, false));

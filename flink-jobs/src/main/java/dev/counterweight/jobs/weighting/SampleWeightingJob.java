@@ -158,7 +158,7 @@ public final class SampleWeightingJob {
                         settings,
                         settings.weightsTopic(),
                         ClassWeights.class,
-                        w -> jobName,
+                        w -> w.getPart() == 0 ? jobName : jobName + "#" + w.getPart(),
                         false,
                         "weights"),
                 kafkaSink(settings, settings.dlqTopic(), DeadLetter.class, d -> null, true, "dlq"),

@@ -14,7 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
@@ -31,12 +33,19 @@ public class StampWeightsFunction
 
     private static final long serialVersionUID = 1L;
 
-    /** Broadcast state holding the newest table under {@link #CURRENT}. */
+    /**
+     * Broadcast state holding the newest complete table under {@link #CURRENT} (and {@code
+     * current#p} for its further parts) and the parts of a version still arriving.
+     */
     public static final MapStateDescriptor<String, ClassWeights> TABLE =
             new MapStateDescriptor<>(
                     "weight-table", Types.STRING, new AvroTypeInfo<>(ClassWeights.class));
 
+    /** Key of the current table's part 0; part p > 0 is under {@code current#p}. */
     static final String CURRENT = "current";
+
+    /** Key prefix of the staged parts of a multi-part version still arriving. */
+    static final String NEXT = "next#";
 
     private final DownSamplingConfig downSampling;
     private final String sourceTopic;
@@ -47,6 +56,8 @@ public class StampWeightsFunction
     private transient double cachedFallback;
     private transient Counter samplesOut;
     private transient Counter samplesDropped;
+    private transient Counter tablesApplied;
+    private transient Counter applyNanos;
 
     public StampWeightsFunction(DownSamplingConfig downSampling, String sourceTopic) {
         this.downSampling = downSampling;
@@ -59,15 +70,25 @@ public class StampWeightsFunction
         cachedVersion = -1;
         samplesOut = getRuntimeContext().getMetricGroup().counter("samplesOut");
         samplesDropped = getRuntimeContext().getMetricGroup().counter("samplesDownSampled");
+        tablesApplied = getRuntimeContext().getMetricGroup().counter("weightTablesApplied");
+        // Time spent taking in new tables: storing them in broadcast state and rebuilding the
+        // lookup map; what a table version costs each stamping subtask.
+        applyNanos = getRuntimeContext().getMetricGroup().counter("weightTableApplyNanos");
     }
 
     @Override
     public void processElement(LabeledSample s, ReadOnlyContext ctx, Collector<Sample> out)
             throws Exception {
-        ClassWeights table = ctx.getBroadcastState(TABLE).get(CURRENT);
+        ReadOnlyBroadcastState<String, ClassWeights> state = ctx.getBroadcastState(TABLE);
+        ClassWeights table = state.get(CURRENT);
         long tableVersion = table == null ? 0 : table.getVersion();
         if (tableVersion != cachedVersion) {
-            cache(table);
+            long started = System.nanoTime();
+            cache(state, table);
+            applyNanos.inc(System.nanoTime() - started);
+            if (table != null) {
+                tablesApplied.inc();
+            }
         }
         NegativeDownSampler.Decision decision =
                 sampler.decide(s.sampleId, s.classKey, !s.click && !s.conversion);
@@ -109,24 +130,69 @@ public class StampWeightsFunction
         samplesOut.inc();
     }
 
+    /**
+     * Takes in one record of a table version. A single-part version replaces the current table at
+     * once; the parts of a multi-part version are staged under {@link #NEXT} keys and replace the
+     * current table together when the last one arrives (parts come in order from the single
+     * weight-table task), so samples are always stamped from one complete version.
+     */
     @Override
     public void processBroadcastElement(ClassWeights table, Context ctx, Collector<Sample> out)
             throws Exception {
-        ClassWeights current = ctx.getBroadcastState(TABLE).get(CURRENT);
+        long started = System.nanoTime();
+        BroadcastState<String, ClassWeights> state = ctx.getBroadcastState(TABLE);
+        ClassWeights current = state.get(CURRENT);
         if (current == null || table.getVersion() > current.getVersion()) {
-            ctx.getBroadcastState(TABLE).put(CURRENT, table);
+            if (table.getParts() <= 1) {
+                replaceCurrent(state, current, List.of(table));
+            } else {
+                state.put(NEXT + table.getPart(), table);
+                List<ClassWeights> next = new ArrayList<>(table.getParts());
+                for (int p = 0; p < table.getParts(); p++) {
+                    ClassWeights part = state.get(NEXT + p);
+                    if (part == null || part.getVersion() != table.getVersion()) {
+                        break;
+                    }
+                    next.add(part);
+                }
+                if (next.size() == table.getParts()) {
+                    replaceCurrent(state, current, next);
+                }
+            }
+        }
+        applyNanos.inc(System.nanoTime() - started);
+    }
+
+    private static void replaceCurrent(
+            BroadcastState<String, ClassWeights> state, ClassWeights old, List<ClassWeights> parts)
+            throws Exception {
+        int oldParts = old == null ? 1 : old.getParts();
+        for (int p = 1; p < Math.max(oldParts, parts.size()); p++) {
+            if (p < parts.size()) {
+                state.put(CURRENT + "#" + p, parts.get(p));
+            } else {
+                state.remove(CURRENT + "#" + p);
+            }
+        }
+        state.put(CURRENT, parts.get(0));
+        for (int p = 0; p < parts.size(); p++) {
+            state.remove(NEXT + p);
         }
     }
 
-    private void cache(ClassWeights table) {
+    private void cache(ReadOnlyBroadcastState<String, ClassWeights> state, ClassWeights table)
+            throws Exception {
         cachedWeights = new HashMap<>();
         if (table == null) {
             cachedFallback = 1.0;
             cachedVersion = 0;
             return;
         }
-        for (ClassWeight c : table.getClasses()) {
-            cachedWeights.put(c.getClassKey(), c.getWeight());
+        for (int p = 0; p < table.getParts(); p++) {
+            ClassWeights part = p == 0 ? table : state.get(CURRENT + "#" + p);
+            for (ClassWeight c : part.getClasses()) {
+                cachedWeights.put(c.getClassKey(), c.getWeight());
+            }
         }
         cachedFallback = table.getFallbackWeight();
         cachedVersion = table.getVersion();

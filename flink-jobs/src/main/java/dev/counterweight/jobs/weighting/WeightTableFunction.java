@@ -30,6 +30,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
@@ -79,6 +80,8 @@ public class WeightTableFunction
     private transient volatile long latestPublishedAtMillis;
     private transient Set<String> classGauges;
     private transient MetricGroup metrics;
+    private transient Counter tablesPublished;
+    private transient Counter publishNanos;
 
     public WeightTableFunction(
             WeightingConfig config, HalfLife halfLife, Duration classTtl, int topClassMetrics) {
@@ -123,6 +126,10 @@ public class WeightTableFunction
         lossRatios = getRuntimeContext().getMapState(ratiosDescriptor);
         classGauges = new HashSet<>();
         metrics = getRuntimeContext().getMetricGroup();
+        tablesPublished = metrics.counter("weightTablesPublished");
+        // Time from the boundary timer firing to the table handed downstream (count scan, table
+        // computation, Avro record built and serialized to the broadcast and sink channels).
+        publishNanos = metrics.counter("weightTablePublishNanos");
         metrics.gauge("numClasses", () -> latest == null ? 0 : latest.size());
         metrics.gauge(
                 "imbalanceRatio", () -> latest == null ? Double.NaN : latest.imbalanceRatio());
@@ -169,6 +176,7 @@ public class WeightTableFunction
     @Override
     public void onTimer(long boundary, OnTimerContext ctx, Collector<ClassWeights> out)
             throws Exception {
+        long started = System.nanoTime();
         List<String> applied = new ArrayList<>();
         Iterator<Map.Entry<String, ClassCountUpdate>> it = pendingUpdates.iterator();
         while (it.hasNext()) {
@@ -196,7 +204,11 @@ public class WeightTableFunction
         long next = (version.value() == null ? 0L : version.value()) + 1;
         version.update(next);
         WeightTable table = WeightTable.compute(next, valued, config, multiplier());
-        out.collect(toAvro(table, boundary, halfLife));
+        for (ClassWeights part : toAvroParts(table, boundary, halfLife, MAX_PART_BYTES)) {
+            out.collect(part);
+        }
+        publishNanos.inc(System.nanoTime() - started);
+        tablesPublished.inc();
         latest = table;
         latestPublishedAtMillis = System.currentTimeMillis();
         registerTopClassGauges(table);
@@ -216,21 +228,78 @@ public class WeightTableFunction
         return m;
     }
 
-    /** The Avro form of a table. */
-    static ClassWeights toAvro(WeightTable table, long computedAt, HalfLife halfLife) {
-        List<ClassWeight> classes = new ArrayList<>(table.size());
-        table.entries().forEach((k, v) -> classes.add(new ClassWeight(k, v.count(), v.weight())));
-        return ClassWeights.newBuilder()
-                .setVersion(table.version())
-                .setStrategy(table.strategy().name())
-                .setComputedAt(Instant.ofEpochMilli(computedAt))
-                .setHalfLifeMillis(halfLife.millis())
-                .setTotalCount(table.totalCount())
-                .setEffectiveSampleSize(table.effectiveSampleSize())
-                .setImbalanceRatio(table.imbalanceRatio())
-                .setFallbackWeight(table.fallbackWeight())
-                .setClasses(classes)
-                .build();
+    /**
+     * Largest Avro size of the class entries of one class-weights record: half of Kafka's default 1
+     * MiB record limit ({@code max.request.size}, {@code message.max.bytes}), leaving room for the
+     * header fields and the batch overhead; about 17,000 classes with 12-character keys.
+     */
+    static final int MAX_PART_BYTES = 512 * 1024;
+
+    /**
+     * The Avro form of a table as one or more records ({@code part} of {@code parts}), each with
+     * the same header and a consecutive key range of at most {@code maxPartBytes} of encoded class
+     * entries (a single entry larger than that gets a part of its own). An empty table is one
+     * record with no classes.
+     */
+    static List<ClassWeights> toAvroParts(
+            WeightTable table, long computedAt, HalfLife halfLife, int maxPartBytes) {
+        List<List<ClassWeight>> slices = new ArrayList<>();
+        List<ClassWeight> slice = new ArrayList<>();
+        long sliceBytes = 0;
+        for (Map.Entry<String, dev.counterweight.core.weighting.ClassWeight> e :
+                table.entries().entrySet()) {
+            int bytes = entryBytes(e.getKey());
+            if (!slice.isEmpty() && sliceBytes + bytes > maxPartBytes) {
+                slices.add(slice);
+                slice = new ArrayList<>();
+                sliceBytes = 0;
+            }
+            slice.add(new ClassWeight(e.getKey(), e.getValue().count(), e.getValue().weight()));
+            sliceBytes += bytes;
+        }
+        slices.add(slice);
+        List<ClassWeights> parts = new ArrayList<>(slices.size());
+        for (int i = 0; i < slices.size(); i++) {
+            parts.add(
+                    ClassWeights.newBuilder()
+                            .setVersion(table.version())
+                            .setStrategy(table.strategy().name())
+                            .setComputedAt(Instant.ofEpochMilli(computedAt))
+                            .setHalfLifeMillis(halfLife.millis())
+                            .setTotalCount(table.totalCount())
+                            .setEffectiveSampleSize(table.effectiveSampleSize())
+                            .setImbalanceRatio(table.imbalanceRatio())
+                            .setFallbackWeight(table.fallbackWeight())
+                            .setClasses(slices.get(i))
+                            .setPart(i)
+                            .setParts(slices.size())
+                            .build());
+        }
+        return parts;
+    }
+
+    /** Avro binary size of one class entry: the key (length varint + UTF-8) and two doubles. */
+    static int entryBytes(String key) {
+        int utf8 = 0;
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x80) {
+                utf8 += 1;
+            } else if (c < 0x800) {
+                utf8 += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                utf8 += 4;
+                i++;
+            } else {
+                utf8 += 3;
+            }
+        }
+        long zigzag = (long) utf8 << 1;
+        int varint = 1;
+        while ((zigzag >>>= 7) != 0) {
+            varint++;
+        }
+        return varint + utf8 + 16;
     }
 
     private void registerTopClassGauges(WeightTable table) {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
 import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
@@ -231,6 +232,77 @@ class StampWeightsFunctionTest {
                 restored.addAll(after.extractOutputValues());
             }
             assertThat(restored).as("restored after %d samples", split).isEqualTo(expected);
+        }
+    }
+
+    private static List<String> keys(BroadcastState<String, ClassWeights> state) throws Exception {
+        List<String> keys = new ArrayList<>();
+        state.entries().forEach(e -> keys.add(e.getKey()));
+        return keys;
+    }
+
+    /** Part {@code part} of {@code parts} of a table version. */
+    private static ClassWeights part(
+            long version, int part, int parts, double fallback, Map<String, Double> weights) {
+        ClassWeights t = table(version, fallback, weights);
+        t.setPart(part);
+        t.setParts(parts);
+        return t;
+    }
+
+    @Test
+    void aTableInPartsIsUsedOnlyOnceAllItsPartsHaveArrivedAndSurvivesARestore() throws Exception {
+        String other = "y=purchase";
+        try (var h = harness(KEEP_ALL)) {
+            h.open();
+            h.processBroadcastElement(table(1, 3.0, Map.of(NONE, 0.5)), 0);
+            h.processBroadcastElement(part(2, 0, 3, 4.0, Map.of(CLICK, 2.0)), 0);
+            h.processBroadcastElement(part(2, 1, 3, 4.0, Map.of(NONE, 0.25)), 0);
+            h.processElement(exposure("e1").inClass(NONE).closedAt(10), 10);
+            h.processElement(exposure("e2").inClass(CLICK).clicked().closedAt(11), 11);
+
+            OperatorSubtaskState midVersion = h.snapshot(1L, 1L);
+            h.processBroadcastElement(part(2, 2, 3, 4.0, Map.of(other, 6.0)), 0);
+            h.processElement(exposure("e3").inClass(NONE).closedAt(12), 12);
+            h.processElement(exposure("e4").inClass(CLICK).clicked().closedAt(13), 13);
+            h.processElement(exposure("e5").inClass(other).closedAt(14), 14);
+            h.processElement(exposure("e6").inClass("y=unknown").closedAt(15), 15);
+
+            assertThat(h.extractOutputValues())
+                    .extracting(
+                            Sample::getSampleId,
+                            Sample::getClassWeight,
+                            Sample::getWeightTableVersion)
+                    .as("version 1 until the last part of version 2, then all of version 2")
+                    .containsExactly(
+                            tuple("e1", 0.5, 1L),
+                            tuple("e2", 3.0, 1L),
+                            tuple("e3", 0.25, 2L),
+                            tuple("e4", 2.0, 2L),
+                            tuple("e5", 6.0, 2L),
+                            tuple("e6", 4.0, 2L));
+            assertThat(keys(h.getBroadcastState(StampWeightsFunction.TABLE)))
+                    .as("the complete version's parts, nothing staged")
+                    .containsExactlyInAnyOrder("current", "current#1", "current#2");
+
+            // Version 3 in one record drops the extra parts of version 2.
+            h.processBroadcastElement(table(3, 1.0, Map.of(NONE, 0.9)), 0);
+            h.processElement(exposure("e7").inClass(other).closedAt(16), 16);
+            assertThat(h.extractOutputValues().get(6).getClassWeight()).isEqualTo(1.0);
+            assertThat(keys(h.getBroadcastState(StampWeightsFunction.TABLE)))
+                    .containsExactly("current");
+
+            try (var after = harness(KEEP_ALL)) {
+                after.initializeState(midVersion);
+                after.open();
+                after.processElement(exposure("e8").inClass(CLICK).clicked().closedAt(17), 17);
+                after.processBroadcastElement(part(2, 2, 3, 4.0, Map.of(other, 6.0)), 0);
+                after.processElement(exposure("e9").inClass(other).closedAt(18), 18);
+                assertThat(after.extractOutputValues())
+                        .extracting(Sample::getClassWeight, Sample::getWeightTableVersion)
+                        .as("the staged parts of version 2 survive the restore")
+                        .containsExactly(tuple(3.0, 1L), tuple(6.0, 2L));
+            }
         }
     }
 }

@@ -8,6 +8,8 @@
  *   flock /tmp/mvn.lock mvn -B -q install -Dmaven.test.skip=true -Dspotless.check.skip=true -pl deploy -am
  *   CP=deploy/target/classes:$(cat deploy/target/runtime-classpath.txt)
  *   javac -d /tmp/probe -cp "$CP" deploy/quality-report/probe/Probe.java
+ *   flock /tmp/mvn.lock java -cp "$CP:/tmp/probe" Probe default,lr003,lr01,noid-lr01 3
+ *   flock /tmp/mvn.lock java -cp "$CP:/tmp/probe" Probe b128 2
  *   flock /tmp/mvn.lock java -cp "$CP:/tmp/probe" Probe default,lr01,noid,noid-lr01,b128 2
  */
 import dev.counterweight.connectors.dataset.TaobaoUserBehaviorReader;

@@ -449,6 +449,15 @@ public final class FreshnessBenchmark {
                         r.stats(Run::measured).format("%,.0f"),
                         r.stats(Run::writtenCount).format("%.0f"),
                         r.stats(Run::announcedCount).format("%.0f")));
+        b.append(
+                "\nWhat bounds it: a sample is written to Kafka only once the watermark passes its"
+                        + " `closedAt` plus `watermark.out-of-orderness` (5 s); the learner reads"
+                        + " read_committed, so it sees the sample at the next checkpoint (every 5 s"
+                        + " in the local pipeline); it trains within `learner.batch-timeout` (1 s)"
+                        + " or when 512 samples are pending; and the sample is in the next"
+                        + " snapshot, written every `learner.snapshot-interval` (15 s) and then"
+                        + " fsynced (model and optimizer state). The announced row adds every"
+                        + " snapshot the quality gate held back.\n");
         return b.toString();
     }
 }

@@ -387,6 +387,23 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until a cancelled job has ended. {@code cancel()} returns once the request is accepted;
+     * the tasks then stop and the exactly-once sinks abort their transactions, which needs the
+     * broker: closing it first leaves the sinks waiting a minute for it and failing the
+     * MiniCluster's TaskManager while the next pipeline in the same JVM runs.
+     */
+    public static void awaitJobEnd(JobClient job) {
+        try {
+            job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // A cancelled job's result completes exceptionally; only the wait matters here.
+            LOG.debug("job ended: {}", e.toString());
+        }
+    }
+
     /** Stops the learner, cancels the job and stops the broker; safe to call twice. */
     @Override
     public void close() {
@@ -410,6 +427,7 @@ public final class LocalPipeline implements AutoCloseable {
             } catch (Exception e) {
                 LOG.debug("cancel: {}", e.toString());
             }
+            awaitJobEnd(job);
         }
         if (broker != null) {
             broker.close();

@@ -223,7 +223,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("auto.create.topics.enable", "false");
         p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         // Replays carry historical event times as record timestamps; a local broker must not
-        // delete them by time-based retention in the middle of a run.
+        // delete them by time-based retention in the middle of a run. A long check interval alone
+        // is not enough: the first check runs 30 s after start-up and deleted the older part of
+        // a topic produced just before it (the scale benchmark lost 89% of its input that way).
+        p.put("log.retention.ms", "-1");
         p.put("log.retention.check.interval.ms", String.valueOf(Long.MAX_VALUE / 2));
         return p;
     }

@@ -7,6 +7,7 @@ import dev.counterweight.core.attribution.AttributionRules;
 import dev.counterweight.core.attribution.ExposureWindow;
 import dev.counterweight.core.decay.HalfLife;
 import dev.counterweight.core.features.ActivityCounts;
+import dev.counterweight.jobs.weighting.internal.DueAt;
 import dev.counterweight.jobs.weighting.internal.IngestedEvent;
 import dev.counterweight.jobs.weighting.internal.LabeledSample;
 import dev.counterweight.jobs.weighting.internal.PendingExposure;
@@ -14,6 +15,7 @@ import dev.counterweight.jobs.weighting.internal.Tags;
 import dev.counterweight.jobs.weighting.io.DeadLetters;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -54,10 +56,8 @@ public class AttributeLabelsFunction
 
     public static final String USER_ACTIVITY = "user-activity";
 
-    public static final String BUFFER = "event-buffer";
-
-    public static final String CLOSING = "windows-by-close-time";
-    public static final String EXPIRING = "windows-by-expiry-time";
+    /** Buffered events and due window closes and expiries, by event time. */
+    public static final String DUE = "due-by-time";
 
     private final AttributionRules rules;
     private final HalfLife halfLife;
@@ -66,10 +66,14 @@ public class AttributeLabelsFunction
     private final Duration activityTtl;
 
     private transient MapState<String, PendingExposure> pending;
-    private transient MapState<Long, List<IngestedEvent>> buffer;
-    private transient MapState<Long, List<String>> closing;
-    private transient MapState<Long, List<String>> expiring;
+    private transient MapState<Long, DueAt> due;
     private transient ValueState<ActivityCounts> activity;
+
+    /** Time of the timer being handled, so that open() can tell when it adds to that time. */
+    private transient long firing = Long.MIN_VALUE;
+
+    private transient boolean addedToFiring;
+
     private transient Counter ignored;
     private transient Counter corrections;
 
@@ -95,24 +99,12 @@ public class AttributeLabelsFunction
                                         PENDING,
                                         Types.STRING,
                                         TypeInformation.of(PendingExposure.class)));
-        // Indexed by event time, so a timer reads only what is due at its time.
-        buffer =
+        // Indexed by event time, so a timer reads only what is due at its time, in one read.
+        due =
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>(
-                                        BUFFER,
-                                        Types.LONG,
-                                        Types.LIST(TypeInformation.of(IngestedEvent.class))));
-        closing =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        CLOSING, Types.LONG, Types.LIST(Types.STRING)));
-        expiring =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        EXPIRING, Types.LONG, Types.LIST(Types.STRING)));
+                                        DUE, Types.LONG, TypeInformation.of(DueAt.class)));
         ValueStateDescriptor<ActivityCounts> activityDescriptor =
                 new ValueStateDescriptor<>(USER_ACTIVITY, TypeInformation.of(ActivityCounts.class));
         activityDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(activityTtl).build());
@@ -125,7 +117,7 @@ public class AttributeLabelsFunction
     public void processElement(IngestedEvent e, Context ctx, Collector<LabeledSample> out)
             throws Exception {
         long t = e.event.getEventTime().toEpochMilli();
-        append(buffer, t, e);
+        due.put(t, dueAt(t).withEvent(e));
         ctx.timerService().registerEventTimeTimer(t);
     }
 
@@ -181,21 +173,33 @@ public class AttributeLabelsFunction
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<LabeledSample> out)
             throws Exception {
-        // Events at this time first (a click at the closing instant is inside the window).
-        List<IngestedEvent> due = buffer.get(timestamp);
-        if (due != null) {
-            buffer.remove(timestamp);
-            List<IngestedEvent> ordered = new ArrayList<>(due);
-            ordered.sort(EVENT_ORDER);
+        DueAt now = due.get(timestamp);
+        if (now == null) {
+            return;
+        }
+        due.remove(timestamp);
+        // Events at this time first (a click at the closing instant is inside the window). An
+        // exposure applied here that closes at this same time (a zero window) adds to the entry
+        // just removed: it is read again below.
+        if (now.events.length > 0) {
+            IngestedEvent[] ordered = now.events.clone();
+            Arrays.sort(ordered, EVENT_ORDER);
+            firing = timestamp;
+            addedToFiring = false;
             for (IngestedEvent e : ordered) {
                 apply(e, ctx, out);
             }
+            firing = Long.MIN_VALUE;
+            DueAt added = addedToFiring ? due.get(timestamp) : null;
+            if (added != null) {
+                due.remove(timestamp);
+                now.closing = concat(now.closing, added.closing);
+                now.expiring = concat(now.expiring, added.expiring);
+            }
         }
-        List<String> closingKeys = closing.get(timestamp);
-        if (closingKeys != null) {
-            closing.remove(timestamp);
+        if (now.closing.length > 0) {
             List<Map.Entry<String, PendingExposure>> toClose = new ArrayList<>();
-            for (String key : closingKeys) {
+            for (String key : now.closing) {
                 PendingExposure p = pending.get(key);
                 // A stale index entry (the exposure was replaced) is skipped.
                 if (p != null && !p.window.closed && p.window.closesAt(rules) <= timestamp) {
@@ -213,24 +217,23 @@ public class AttributeLabelsFunction
                 pending.put(entry.getKey(), p);
             }
         }
-        List<String> expiringKeys = expiring.get(timestamp);
-        if (expiringKeys != null) {
-            expiring.remove(timestamp);
-            for (String key : expiringKeys) {
-                PendingExposure p = pending.get(key);
-                if (p != null && p.window.closed && p.window.expiresAt(rules) <= timestamp) {
-                    pending.remove(key);
-                }
+        for (String key : now.expiring) {
+            PendingExposure p = pending.get(key);
+            if (p != null && p.window.closed && p.window.expiresAt(rules) <= timestamp) {
+                pending.remove(key);
             }
         }
     }
 
-    private static <T> void append(MapState<Long, List<T>> index, long time, T value)
-            throws Exception {
-        List<T> list = index.get(time);
-        List<T> updated = list == null ? new ArrayList<>() : new ArrayList<>(list);
-        updated.add(value);
-        index.put(time, updated);
+    private DueAt dueAt(long time) throws Exception {
+        DueAt d = due.get(time);
+        return d == null ? new DueAt() : d;
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private void open(String key, IngestedEvent e, long t, Context ctx) throws Exception {
@@ -251,8 +254,11 @@ public class AttributeLabelsFunction
         p.sourcePartitions = new int[] {e.partition};
         p.sourceOffsets = new long[] {e.offset};
         pending.put(key, p);
-        append(closing, p.window.closesAt(rules), key);
-        append(expiring, p.window.expiresAt(rules), key);
+        long closesAt = p.window.closesAt(rules);
+        long expiresAt = p.window.expiresAt(rules);
+        addedToFiring |= closesAt == firing || expiresAt == firing;
+        due.put(closesAt, dueAt(closesAt).withClosing(key));
+        due.put(expiresAt, dueAt(expiresAt).withExpiring(key));
         ctx.timerService().registerEventTimeTimer(p.window.closesAt(rules));
         ctx.timerService().registerEventTimeTimer(p.window.expiresAt(rules));
     }

@@ -133,7 +133,7 @@ class AttributeLabelsFunctionTest {
             h.processWatermark(EXPIRES);
             assertThat(h.numEventTimeTimers()).isZero();
             assertThat(keysWithState(h, AttributeLabelsFunction.PENDING)).isEmpty();
-            assertThat(keysWithState(h, AttributeLabelsFunction.BUFFER)).isEmpty();
+            assertThat(keysWithState(h, AttributeLabelsFunction.DUE)).isEmpty();
             assertThat(keysWithState(h, AttributeLabelsFunction.USER_ACTIVITY))
                     .as("user activity stays: it expires by features.state-ttl, not by a timer")
                     .containsExactly("u1");

@@ -1,5 +1,6 @@
 package dev.counterweight.deploy.quality;
 
+import dev.counterweight.core.weighting.LossAwareConfig;
 import dev.counterweight.core.weighting.WeightingStrategy;
 import dev.counterweight.deploy.quality.QualityExperiment.Outcome;
 import dev.counterweight.deploy.quality.QualityRunner.Metrics;
@@ -132,6 +133,37 @@ public final class QualityReport {
                         Duration.ofMillis(s.updateIntervalMillis()),
                         s.minWeight(),
                         s.maxWeight()));
+        row(
+                b,
+                "augmentation",
+                String.format(
+                        Locale.ROOT,
+                        "a kept sample of a class whose decayed count is at most a quarter of the"
+                                + " mean class count trains as %d rows sharing its weight:"
+                                + " *oversample* copies it, *SMOTE* adds samples whose dense"
+                                + " features are interpolated with one of the class's last %d"
+                                + " earlier samples (ids and labels from the nearer parent; no"
+                                + " extra rows for the class's first sample); extra rows"
+                                + " are flagged synthetic and never evaluated",
+                        ExperimentConfig.OVERSAMPLE_COPIES,
+                        QualityRunner.SMOTE_POOL));
+        LossAwareConfig la = QualityRunner.LOSS_AWARE;
+        row(
+                b,
+                "loss-aware (job defaults)",
+                String.format(
+                        Locale.ROOT,
+                        "every %d batches the learner's per-class loss over its last %,d trained"
+                                + " rows is folded into the job's multiplier (strength %s,"
+                                + " smoothing %s, clip [%s, %s], at least %d samples, mean weight"
+                                + " kept) and used from the next table on",
+                        QualityRunner.CLASS_LOSS_EVERY_BATCHES,
+                        QualityRunner.LOSS_WINDOW,
+                        la.strength(),
+                        la.smoothing(),
+                        la.minMultiplier(),
+                        la.maxMultiplier(),
+                        la.minSamples()));
         row(
                 b,
                 "model (learner defaults)",

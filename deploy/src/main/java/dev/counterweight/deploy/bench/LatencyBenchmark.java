@@ -518,7 +518,11 @@ public final class LatencyBenchmark {
     public static String markdown(Result r, String command, String machine) {
         Config c = r.config();
         StringBuilder b = new StringBuilder();
-        b.append("## Weighting job latency at half its maximum load\n\n");
+        b.append(
+                r.maxRates().isEmpty()
+                        ? String.format(
+                                "## Weighting job latency at a fixed %,.0f events/s%n%n", c.rate())
+                        : "## Weighting job latency at half its maximum load\n\n");
         b.append("Command: `").append(command).append("`  \n").append(machine).append("  \n");
         String load =
                 r.maxRates().isEmpty()
@@ -569,7 +573,8 @@ public final class LatencyBenchmark {
             }
         }
         b.append(
-                "\nEach repeat measures its own maximum and runs at half of it; `latency.tsv` in"
+                "\nWithout `--rate`, each repeat measures its own maximum and runs at half of it;"
+                        + " `latency.tsv` in"
                         + " the work folder has every run's rate, exposures sent, samples seen and"
                         + " percentiles (exposures of one user and item within the same"
                         + " millisecond merge into one sample, so a few fewer samples than"

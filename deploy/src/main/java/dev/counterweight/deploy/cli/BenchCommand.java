@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             BenchCommand.Learner.class,
             BenchCommand.Pipeline.class,
+            BenchScaleCommand.class,
             BenchLatencyCommand.class,
             BenchFreshnessCommand.class
         })

@@ -64,6 +64,16 @@ public final class QualityCommand implements Callable<Integer> {
     long seed;
 
     @Option(
+            names = "--learning-rate",
+            defaultValue = "0.01",
+            description =
+                    "Adam learning rate of every configuration's model and of the offline baseline."
+                            + " One streamed pass over the two-hour slice is about 100 batches,"
+                            + " too few for the live learner's default 0.001 (which this option"
+                            + " does not change). Default: ${DEFAULT-VALUE}.")
+    double learningRate;
+
+    @Option(
             names = "--quick",
             description =
                     "A small slice and three configurations (NONE, INVERSE, SQRT_INVERSE with"
@@ -80,6 +90,7 @@ public final class QualityCommand implements Callable<Integer> {
                 QualityExperiment.run(
                         limit,
                         seed,
+                        learningRate,
                         quick,
                         line -> {
                             w.println(line);
@@ -94,6 +105,9 @@ public final class QualityCommand implements Callable<Integer> {
         }
         if (seed != 42) {
             command.append(" --seed ").append(seed);
+        }
+        if (learningRate != QualityExperiment.DEFAULT_LEARNING_RATE) {
+            command.append(" --learning-rate ").append(learningRate);
         }
         if (!out.toString().equals("QUALITY.md")) {
             command.append(" --out ").append(out);

@@ -35,6 +35,15 @@ public final class QualityExperiment {
     public static final int QUICK_EVENTS = 40_000;
 
     /**
+     * Adam learning rate of the experiment's models (every configuration and the offline baseline).
+     * One streamed pass over a two-hour slice is about 100 batches; at the live learner's default
+     * 0.001 the network stays near its random initialisation (see
+     * deploy/quality-report/LEARNABILITY.md), so the experiment uses a larger rate. The live
+     * learner's default is unchanged.
+     */
+    public static final double DEFAULT_LEARNING_RATE = 0.01;
+
+    /**
      * What was run and what came out.
      *
      * @param source where the events came from
@@ -112,11 +121,13 @@ public final class QualityExperiment {
      *
      * @param limit events to read, -1 for all
      * @param seed the seed
+     * @param learningRate Adam learning rate of every model of the run
      * @param quick three configurations, no seed-noise run, and {@link #QUICK_EVENTS} events unless
      *     {@code limit} says otherwise
      * @param progress receives one line per finished configuration
      */
-    public static Outcome run(int limit, long seed, boolean quick, Consumer<String> progress) {
+    public static Outcome run(
+            int limit, long seed, double learningRate, boolean quick, Consumer<String> progress) {
         int effectiveLimit = limit < 0 && quick ? QUICK_EVENTS : limit;
         List<UserEvent> events;
         String source;
@@ -140,7 +151,7 @@ public final class QualityExperiment {
         List<AttributedSample> samples = completeWindows(attributed, events);
         int openWindows = attributed.size() - samples.size();
         long corrections = samples.stream().filter(AttributedSample::correction).count();
-        QualityRunner.Settings settings = QualityRunner.Settings.defaults(seed);
+        QualityRunner.Settings settings = QualityRunner.Settings.defaults(seed, learningRate);
         QualityRunner runner = new QualityRunner(samples, settings);
         progress.accept(
                 String.format(
@@ -162,7 +173,8 @@ public final class QualityExperiment {
         Result noise = null;
         if (!quick) {
             QualityRunner other =
-                    new QualityRunner(samples, QualityRunner.Settings.defaults(seed + 1));
+                    new QualityRunner(
+                            samples, QualityRunner.Settings.defaults(seed + 1, learningRate));
             noise = other.run(ExperimentConfig.of(WeightingStrategy.NONE));
             progress.accept("seed " + (seed + 1) + ": " + line(noise));
         }

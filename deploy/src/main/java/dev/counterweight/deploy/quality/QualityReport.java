@@ -166,11 +166,11 @@ public final class QualityReport {
                         la.minSamples()));
         row(
                 b,
-                "model (learner defaults)",
+                "model (learner defaults but the learning rate)",
                 String.format(
                         Locale.ROOT,
                         "ESMM shared bottom %s, embeddings %d (vocab %,d/%,d/%,d), %d dense,"
-                                + " tower %d, Adam %s, batch %d",
+                                + " tower %d, batch %d",
                         java.util.Arrays.toString(m.bottomLayers()),
                         m.embeddingDim(),
                         m.userVocab(),
@@ -178,8 +178,21 @@ public final class QualityReport {
                         m.categoryVocab(),
                         m.denseFeatures(),
                         m.towerWidth(),
-                        m.learningRate(),
                         s.batchSize()));
+        row(
+                b,
+                "learning rate",
+                String.format(
+                        Locale.ROOT,
+                        "Adam %s for every configuration and the offline baseline"
+                                + " (`--learning-rate`). One streamed pass over this slice is about"
+                                + " %,d batches; at the live learner's default %s the network stays"
+                                + " near its random initialisation (see [LEARNABILITY.md]"
+                                + "(deploy/quality-report/LEARNABILITY.md)). The live learner's"
+                                + " default is not changed.",
+                        m.learningRate(),
+                        (o.trainingSamples() + s.batchSize() - 1) / s.batchSize(),
+                        QualityRunner.defaultModel().learningRate()));
         b.append('\n');
 
         b.append("## Held-out tail (final model)\n\n");

@@ -98,6 +98,16 @@ public final class QualityRunner {
 
         /** The job's weighting defaults and the learner's default model, with {@code seed}. */
         public static Settings defaults(long seed) {
+            return defaults(seed, defaultModel().learningRate());
+        }
+
+        /**
+         * The job's weighting defaults and the learner's default model, with {@code seed} and the
+         * Adam learning rate {@code learningRate} in place of the learner's default.
+         *
+         * @throws IllegalArgumentException if {@code learningRate} is not finite and positive
+         */
+        public static Settings defaults(long seed, double learningRate) {
             ModelConfig m = defaultModel();
             return new Settings(
                     SampleWeightingOptions.CLASS_KEY.defaultValue(),
@@ -117,7 +127,7 @@ public final class QualityRunner {
                             m.denseFeatures(),
                             m.bottomLayers(),
                             m.towerWidth(),
-                            m.learningRate(),
+                            learningRate,
                             seed,
                             m.mmoe(),
                             m.experts()));

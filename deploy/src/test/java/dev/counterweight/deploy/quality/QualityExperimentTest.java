@@ -26,7 +26,9 @@ class QualityExperimentTest {
     @Test
     void quickRunHasFiniteMetricsAndWeightingChangesTheWeights() throws Exception {
         List<String> progress = new ArrayList<>();
-        Outcome o = QualityExperiment.run(-1, 7, true, progress::add);
+        Outcome o =
+                QualityExperiment.run(
+                        -1, 7, QualityExperiment.DEFAULT_LEARNING_RATE, true, progress::add);
 
         assertThat(o.results()).hasSize(3);
         assertThat(o.codeVersion()).isNotBlank();

@@ -83,6 +83,20 @@ class QualityRunnerTest {
         assertFinite(smote);
     }
 
+    @Test
+    void theExperimentsLearningRateReplacesOnlyTheModelsRate() {
+        Settings learnerDefault = Settings.defaults(5);
+        Settings experiment = Settings.defaults(5, 0.01);
+
+        assertThat(learnerDefault.model().learningRate())
+                .isEqualTo(QualityRunner.defaultModel().learningRate());
+        assertThat(experiment.model().learningRate()).isEqualTo(0.01);
+        assertThat(experiment.model().seed()).isEqualTo(5);
+        assertThat(experiment.batchSize()).isEqualTo(learnerDefault.batchSize());
+        assertThat(experiment.model().bottomLayers())
+                .isEqualTo(learnerDefault.model().bottomLayers());
+    }
+
     private static void assertFinite(Result r) {
         assertThat(r.holdOut().ctrAuc()).as(r.name()).isFinite();
         assertThat(r.holdOut().ctrLogLoss()).as(r.name()).isFinite();

@@ -6,6 +6,7 @@ import dev.counterweight.deploy.quality.QualityReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,12 +57,13 @@ public final class QualityCommand implements Callable<Integer> {
     Path plotsDir;
 
     @Option(
-            names = "--seed",
-            defaultValue = "42",
+            names = "--seeds",
+            split = ",",
+            defaultValue = "42,43,44",
             description =
-                    "Seed of the model, the down-sampler and the baseline. Default:"
-                            + " ${DEFAULT-VALUE}.")
-    long seed;
+                    "Seeds of the model, the down-sampler and the baseline, comma-separated; every"
+                            + " configuration runs once with each. Default: ${DEFAULT-VALUE}.")
+    List<Long> seeds;
 
     @Option(
             names = "--learning-rate",
@@ -76,8 +78,9 @@ public final class QualityCommand implements Callable<Integer> {
     @Option(
             names = "--quick",
             description =
-                    "A small slice and three configurations (NONE, INVERSE, SQRT_INVERSE with"
-                            + " negatives kept at 0.3), for CI.")
+                    "A small slice and five configurations (NONE, INVERSE, SQRT_INVERSE with"
+                            + " negatives kept at 0.3, NONE + SMOTE, SQRT_INVERSE + loss-aware),"
+                            + " for CI.")
     boolean quick;
 
     @Override
@@ -89,7 +92,7 @@ public final class QualityCommand implements Callable<Integer> {
         var outcome =
                 QualityExperiment.run(
                         limit,
-                        seed,
+                        seeds,
                         learningRate,
                         quick,
                         line -> {
@@ -103,8 +106,9 @@ public final class QualityCommand implements Callable<Integer> {
         if (limit >= 0) {
             command.append(" --limit ").append(limit);
         }
-        if (seed != 42) {
-            command.append(" --seed ").append(seed);
+        if (!seeds.equals(QualityExperiment.DEFAULT_SEEDS)) {
+            command.append(" --seeds ")
+                    .append(String.join(",", seeds.stream().map(String::valueOf).toList()));
         }
         if (learningRate != QualityExperiment.DEFAULT_LEARNING_RATE) {
             command.append(" --learning-rate ").append(learningRate);

@@ -43,6 +43,9 @@ public final class QualityExperiment {
      */
     public static final double DEFAULT_LEARNING_RATE = 0.01;
 
+    /** The seeds of a full run. */
+    public static final List<Long> DEFAULT_SEEDS = List.of(42L, 43L, 44L);
+
     /**
      * What was run and what came out.
      *
@@ -53,15 +56,17 @@ public final class QualityExperiment {
      * @param corrections correction samples among them
      * @param trainingSamples samples in the streamed training prefix
      * @param holdOutSamples samples in the held-out tail
+     * @param holdOutClicks held-out samples with a click
+     * @param holdOutCtcvrPositives held-out samples with a click and a conversion
+     * @param baseRateCtrLogLoss held-out CTR log loss of a constant prediction of the prefix's CTR
      * @param classes distinct class keys
      * @param groups distinct evaluation groups (categories)
-     * @param seed the seed
+     * @param seeds the seeds, each configuration run once with each
      * @param codeVersion git commit of the code, "unknown" outside a checkout
      * @param quick whether this was the quick run
-     * @param settings the runner settings
-     * @param results one per configuration, then the seed-noise reference (full run only), then the
-     *     offline baseline
-     * @param seedNoise the NONE configuration with seed + 1, or null (quick run)
+     * @param settings the runner settings of the first seed
+     * @param results one per configuration
+     * @param offline the offline baseline, with every seed
      */
     public record Outcome(
             String source,
@@ -71,15 +76,17 @@ public final class QualityExperiment {
             long corrections,
             int trainingSamples,
             int holdOutSamples,
+            long holdOutClicks,
+            long holdOutCtcvrPositives,
+            double baseRateCtrLogLoss,
             int classes,
             int groups,
-            long seed,
+            List<Long> seeds,
             String codeVersion,
             boolean quick,
             QualityRunner.Settings settings,
-            List<Result> results,
-            Result seedNoise,
-            Result offline) {}
+            List<SeededResult> results,
+            SeededResult offline) {}
 
     private QualityExperiment() {}
 
@@ -108,26 +115,40 @@ public final class QualityExperiment {
         return c;
     }
 
-    /** The three configurations of {@code --quick}. */
+    /**
+     * The configurations of {@code --quick}: NONE, INVERSE, SQRT_INVERSE with negatives kept at
+     * 0.3, NONE with SMOTE and SQRT_INVERSE loss-aware.
+     */
     public static List<ExperimentConfig> quickConfigs() {
         return List.of(
                 ExperimentConfig.of(WeightingStrategy.NONE),
                 ExperimentConfig.of(WeightingStrategy.INVERSE),
-                ExperimentConfig.of(WeightingStrategy.SQRT_INVERSE).downSampled(0.3));
+                ExperimentConfig.of(WeightingStrategy.SQRT_INVERSE).downSampled(0.3),
+                ExperimentConfig.of(WeightingStrategy.NONE).withSmote(),
+                ExperimentConfig.of(WeightingStrategy.SQRT_INVERSE).withLossAware());
     }
 
     /**
      * Runs the experiment.
      *
      * @param limit events to read, -1 for all
-     * @param seed the seed
+     * @param seeds seeds of the model, the down-sampler and the baseline; every configuration runs
+     *     once with each (the synthetic fallback data uses the first)
      * @param learningRate Adam learning rate of every model of the run
-     * @param quick three configurations, no seed-noise run, and {@link #QUICK_EVENTS} events unless
-     *     {@code limit} says otherwise
-     * @param progress receives one line per finished configuration
+     * @param quick {@link #quickConfigs()} and {@link #QUICK_EVENTS} events unless {@code limit}
+     *     says otherwise
+     * @param progress receives one line per finished run
      */
     public static Outcome run(
-            int limit, long seed, double learningRate, boolean quick, Consumer<String> progress) {
+            int limit,
+            List<Long> seeds,
+            double learningRate,
+            boolean quick,
+            Consumer<String> progress) {
+        if (seeds.isEmpty()) {
+            throw new IllegalArgumentException("seeds must not be empty");
+        }
+        long seed = seeds.get(0);
         int effectiveLimit = limit < 0 && quick ? QUICK_EVENTS : limit;
         List<UserEvent> events;
         String source;
@@ -151,8 +172,12 @@ public final class QualityExperiment {
         List<AttributedSample> samples = completeWindows(attributed, events);
         int openWindows = attributed.size() - samples.size();
         long corrections = samples.stream().filter(AttributedSample::correction).count();
-        QualityRunner.Settings settings = QualityRunner.Settings.defaults(seed, learningRate);
-        QualityRunner runner = new QualityRunner(samples, settings);
+        List<QualityRunner> runners = new ArrayList<>();
+        for (long s : seeds) {
+            runners.add(
+                    new QualityRunner(samples, QualityRunner.Settings.defaults(s, learningRate)));
+        }
+        QualityRunner runner = runners.get(0);
         progress.accept(
                 String.format(
                         "%,d events -> %,d samples (%,d corrections; %,d windows still open at the"
@@ -163,24 +188,25 @@ public final class QualityExperiment {
                         openWindows,
                         runner.trainingSamples(),
                         runner.holdOutSamples()));
-        List<Result> results = new ArrayList<>();
+        List<SeededResult> results = new ArrayList<>();
         List<ExperimentConfig> configs = quick ? quickConfigs() : fullConfigs();
         for (ExperimentConfig c : configs) {
-            Result r = runner.run(c);
-            progress.accept(line(r));
-            results.add(r);
+            List<Result> perSeed = new ArrayList<>();
+            for (int i = 0; i < runners.size(); i++) {
+                Result r = runners.get(i).run(c);
+                progress.accept("seed " + seeds.get(i) + ": " + line(r));
+                perSeed.add(r);
+            }
+            results.add(new SeededResult(c.name(), c, perSeed));
         }
-        Result noise = null;
-        if (!quick) {
-            QualityRunner other =
-                    new QualityRunner(
-                            samples, QualityRunner.Settings.defaults(seed + 1, learningRate));
-            noise = other.run(ExperimentConfig.of(WeightingStrategy.NONE));
-            progress.accept("seed " + (seed + 1) + ": " + line(noise));
+        List<Result> offline = new ArrayList<>();
+        for (int i = 0; i < runners.size(); i++) {
+            Result r = runners.get(i).runOfflineBaseline();
+            progress.accept("seed " + seeds.get(i) + ": " + line(r));
+            offline.add(r);
         }
-        Result offline = runner.runOfflineBaseline();
-        progress.accept(line(offline));
         int[] cg = runner.classesAndGroups();
+        long[] positives = runner.holdOutPositives();
         return new Outcome(
                 source,
                 events.size(),
@@ -189,15 +215,17 @@ public final class QualityExperiment {
                 corrections,
                 runner.trainingSamples(),
                 runner.holdOutSamples(),
+                positives[0],
+                positives[1],
+                runner.baseRateCtrLogLoss(),
                 cg[0],
                 cg[1],
-                seed,
+                List.copyOf(seeds),
                 codeVersion(),
                 quick,
-                settings,
+                runner.settings(),
                 results,
-                noise,
-                offline);
+                new SeededResult(offline.get(0).name(), null, offline));
     }
 
     /**

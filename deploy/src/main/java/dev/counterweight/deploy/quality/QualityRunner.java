@@ -262,6 +262,11 @@ public final class QualityRunner {
         }
     }
 
+    /** The settings of this runner. */
+    public Settings settings() {
+        return settings;
+    }
+
     /** Samples in the training prefix. */
     public int trainingSamples() {
         return trainEnd;
@@ -270,6 +275,33 @@ public final class QualityRunner {
     /** Samples in the held-out tail. */
     public int holdOutSamples() {
         return samples.size() - trainEnd;
+    }
+
+    /** Held-out samples with a click, and with a click and a conversion (the CTCVR label). */
+    public long[] holdOutPositives() {
+        long clicks = 0;
+        long ctcvr = 0;
+        for (AttributedSample s : samples.subList(trainEnd, samples.size())) {
+            clicks += s.click() ? 1 : 0;
+            ctcvr += s.click() && s.conversion() ? 1 : 0;
+        }
+        return new long[] {clicks, ctcvr};
+    }
+
+    /**
+     * Held-out CTR log loss of a constant prediction of the training prefix's click rate: what a
+     * model must beat to have learned anything about who clicks.
+     */
+    public double baseRateCtrLogLoss() {
+        long prefixClicks = 0;
+        for (AttributedSample s : samples.subList(0, trainEnd)) {
+            prefixClicks += s.click() ? 1 : 0;
+        }
+        double p = clamp((double) prefixClicks / trainEnd);
+        p = Math.max(1e-7, Math.min(1 - 1e-7, p));
+        long n = holdOutSamples();
+        long k = holdOutPositives()[0];
+        return -(k * Math.log(p) + (n - k) * Math.log(1 - p)) / n;
     }
 
     /** Event time of the first held-out sample. */

@@ -28,17 +28,21 @@ class QualityExperimentTest {
         List<String> progress = new ArrayList<>();
         Outcome o =
                 QualityExperiment.run(
-                        -1, 7, QualityExperiment.DEFAULT_LEARNING_RATE, true, progress::add);
+                        -1,
+                        List.of(7L),
+                        QualityExperiment.DEFAULT_LEARNING_RATE,
+                        true,
+                        progress::add);
 
-        assertThat(o.results()).hasSize(3);
+        assertThat(o.results()).hasSize(QualityExperiment.quickConfigs().size());
         assertThat(o.codeVersion()).isNotBlank();
-        for (Result r : o.results()) {
+        for (Result r : o.results().stream().map(SeededResult::first).toList()) {
             assertFinite(r.name() + " progressive", r.progressive());
             // The quick slice's short tail may hold no purchase: CTCVR there can be undefined.
             assertFiniteCtr(r.name() + " held-out", r.holdOut());
             assertThat(r.effectiveSampleSize()).as(r.name()).isPositive().isFinite();
         }
-        assertFiniteCtr("offline", o.offline().holdOut());
+        assertFiniteCtr("offline", o.offline().first().holdOut());
 
         Result none = byStrategy(o, WeightingStrategy.NONE);
         Result inverse = byStrategy(o, WeightingStrategy.INVERSE);
@@ -50,6 +54,18 @@ class QualityExperimentTest {
         assertThat(inverse.maxWeight()).isGreaterThan(inverse.minWeight());
         assertThat(inverse.essFraction()).isLessThan(none.essFraction() - 0.01);
         assertThat(inverse.holdOut().ctrLogLoss()).isNotEqualTo(none.holdOut().ctrLogLoss());
+        // SMOTE trains extra synthetic rows for the smallest classes, splitting their weight.
+        Result smote = byName(o, "NONE + SMOTE×" + ExperimentConfig.OVERSAMPLE_COPIES);
+        assertThat(smote.syntheticRows()).isPositive();
+        assertThat(smote.trainedRows()).isEqualTo(none.trainedRows() + smote.syntheticRows());
+        assertThat(smote.minWeight()).isLessThan(none.minWeight());
+        assertThat(smote.holdOut().count()).isEqualTo(none.holdOut().count());
+        // Loss-aware folds the learner's class losses into the tables: its weights differ from
+        // the plain strategy's, not just from NONE's.
+        Result lossAware = byName(o, "SQRT_INVERSE + loss-aware");
+        assertThat(lossAware.lossWindows()).isPositive();
+        assertThat(lossAware.maxWeight()).isGreaterThan(lossAware.minWeight());
+        assertThat(lossAware.essFraction()).isLessThan(none.essFraction() - 0.01);
 
         List<Path> files =
                 QualityReport.write(o, dir.resolve("QUALITY.md"), dir.resolve("plots"), "cmd");
@@ -57,7 +73,7 @@ class QualityExperimentTest {
             assertThat(Files.size(f)).as(f.toString()).isPositive();
         }
         assertThat(Files.readString(dir.resolve("QUALITY.md")))
-                .contains("## Verdict", "plots/" + QualityReport.AUC_PNG, "seed | 7");
+                .contains("## Verdict", "plots/" + QualityReport.AUC_PNG, "seeds | 7 ");
     }
 
     @Test
@@ -89,9 +105,18 @@ class QualityExperimentTest {
 
     private static Result byStrategy(Outcome o, WeightingStrategy s) {
         return o.results().stream()
-                .filter(r -> r.config().strategy() == s && r.config().downSamplingRate() == 1)
+                .filter(r -> r.config().strategy() == s && r.config().plain())
                 .findFirst()
-                .orElseThrow();
+                .orElseThrow()
+                .first();
+    }
+
+    private static Result byName(Outcome o, String name) {
+        return o.results().stream()
+                .filter(r -> r.name().equals(name))
+                .findFirst()
+                .orElseThrow()
+                .first();
     }
 
     private static void assertFiniteCtr(String what, Metrics m) {

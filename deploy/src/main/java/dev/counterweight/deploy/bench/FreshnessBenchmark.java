@@ -7,6 +7,7 @@ import dev.counterweight.avro.UserEvent;
 import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.dataset.SyntheticEventGenerator;
 import dev.counterweight.connectors.kafka.Topics;
+import dev.counterweight.deploy.kafka.TopicReader;
 import dev.counterweight.deploy.local.LocalPipeline;
 import dev.counterweight.deploy.replay.DatasetEvents;
 import dev.counterweight.deploy.replay.ProgressListener;
@@ -30,11 +31,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Event to published model snapshot freshness of the local pipeline ({@link LocalPipeline}: broker,
@@ -321,32 +318,14 @@ public final class FreshnessBenchmark {
     /** Reads every committed record of a topic, from the beginning to its current end. */
     private static void readAll(
             String bootstrap, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
-        try (KafkaConsumer<byte[], byte[]> c =
-                new KafkaConsumer<>(
-                        Map.of(
-                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrap,
-                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                                "read_committed",
-                                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                                2000),
-                        new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer())) {
-            List<TopicPartition> parts =
-                    c.partitionsFor(topic).stream()
-                            .map(p -> new TopicPartition(topic, p.partition()))
-                            .toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("timed out reading " + topic);
-                }
-                c.poll(Duration.ofMillis(200)).forEach(each);
-            }
-        }
+        TopicReader.read(
+                bootstrap,
+                topic,
+                TopicReader.Start.beginning(),
+                -1,
+                false,
+                Duration.ofMinutes(2),
+                each);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

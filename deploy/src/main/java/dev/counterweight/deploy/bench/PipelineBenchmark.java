@@ -4,6 +4,7 @@ import dev.counterweight.avro.UserEvent;
 import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.dataset.SyntheticEventGenerator;
 import dev.counterweight.connectors.kafka.EmbeddedKafkaBroker;
+import dev.counterweight.deploy.kafka.TopicReader;
 import dev.counterweight.jobs.weighting.EventValidator;
 import dev.counterweight.jobs.weighting.SampleWeightingJob;
 import dev.counterweight.jobs.weighting.SampleWeightingSettings;
@@ -167,7 +168,12 @@ public final class PipelineBenchmark {
         String extra = System.getProperty("bench.flink", "");
         for (String kv : extra.split(",")) {
             if (!kv.isBlank()) {
-                base.setString(kv.split("=")[0].trim(), kv.split("=")[1].trim());
+                String[] pair = kv.split("=", 2);
+                if (pair.length != 2) {
+                    throw new IllegalArgumentException(
+                            "-Dbench.flink expects key=value[,key=value], got '" + kv + "'");
+                }
+                base.setString(pair[0].trim(), pair[1].trim());
             }
         }
         return SampleWeightingJob.flinkConfiguration(settings, base);
@@ -272,36 +278,18 @@ public final class PipelineBenchmark {
 
     /** Largest record timestamp (LogAppendTime) among the committed records of a topic. */
     static long lastAppendTime(String bootstrap, String topic) {
-        long last = Long.MIN_VALUE;
-        try (KafkaConsumer<byte[], byte[]> c =
-                new KafkaConsumer<>(
-                        Map.of(
-                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrap,
-                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                                "read_committed"),
-                        new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer())) {
-            List<TopicPartition> parts =
-                    c.partitionsFor(topic).stream()
-                            .map(p -> new TopicPartition(topic, p.partition()))
-                            .toList();
-            c.assign(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            for (TopicPartition tp : parts) {
-                // The last committed data record sits just before the final commit marker; read
-                // the tail of each partition rather than all of it.
-                c.seek(tp, Math.max(0, end.get(tp) - 1000));
-            }
-            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-            while (System.nanoTime() < deadline
-                    && parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (var r : c.poll(Duration.ofMillis(200))) {
-                    last = Math.max(last, r.timestamp());
-                }
-            }
-        }
-        return last;
+        long[] last = {Long.MIN_VALUE};
+        // The last committed data record sits just before the final commit marker; read the tail
+        // of each partition rather than all of it.
+        TopicReader.read(
+                bootstrap,
+                topic,
+                TopicReader.Start.tail(1000),
+                -1,
+                false,
+                Duration.ofMinutes(1),
+                r -> last[0] = Math.max(last[0], r.timestamp()));
+        return last[0];
     }
 
     /** Seconds to send every event (Avro encoding, idempotent producer, acks=all). */

@@ -5,6 +5,7 @@ import dev.counterweight.avro.UserEvent;
 import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.dataset.SyntheticEventGenerator;
 import dev.counterweight.connectors.kafka.EmbeddedKafkaBroker;
+import dev.counterweight.deploy.kafka.TopicReader;
 import dev.counterweight.jobs.weighting.SampleWeightingJob;
 import dev.counterweight.jobs.weighting.SampleWeightingSettings;
 import java.io.IOException;
@@ -326,32 +327,20 @@ public final class ScaleBenchmark {
     static long[] weightsTopic(String bootstrap, String topic) {
         AvroCodec<ClassWeights> codec = AvroCodec.of(ClassWeights.class);
         Map<Long, Long> bytesByVersion = new HashMap<>();
-        long maxRecord = 0;
-        try (KafkaConsumer<byte[], byte[]> c =
-                new KafkaConsumer<>(
-                        Map.of(
-                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrap,
-                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                                "read_committed",
-                                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                                64 << 20,
-                                ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
-                                64 << 20),
-                        new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer())) {
-            List<TopicPartition> parts =
-                    c.partitionsFor(topic).stream()
-                            .map(p -> new TopicPartition(topic, p.partition()))
-                            .toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (System.nanoTime() < deadline
-                    && parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (var r : c.poll(Duration.ofMillis(200))) {
-                    maxRecord = Math.max(maxRecord, r.serializedValueSize());
+        long[] maxRecord = {0};
+        TopicReader.read(
+                bootstrap,
+                // A table part is up to 512 KiB; fetch whole batches of them.
+                Map.of(
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(64 << 20),
+                        ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 << 20)),
+                topic,
+                TopicReader.Start.beginning(),
+                -1,
+                false,
+                Duration.ofMinutes(2),
+                r -> {
+                    maxRecord[0] = Math.max(maxRecord[0], r.serializedValueSize());
                     long version;
                     try {
                         version = codec.decode(r.value()).getVersion();
@@ -359,11 +348,9 @@ public final class ScaleBenchmark {
                         version = -r.offset() - 1;
                     }
                     bytesByVersion.merge(version, (long) r.serializedValueSize(), Long::sum);
-                }
-            }
-        }
+                });
         long maxVersion = bytesByVersion.values().stream().mapToLong(v -> v).max().orElse(0);
-        return new long[] {bytesByVersion.size(), maxRecord, maxVersion};
+        return new long[] {bytesByVersion.size(), maxRecord[0], maxVersion};
     }
 
     /** Sum over partitions of end offset minus start offset (a topic without transactions). */

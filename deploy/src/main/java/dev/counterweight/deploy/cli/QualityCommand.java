@@ -21,9 +21,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Offline experiment: attribute labels on the shared Taobao slice, weight samples as"
-                        + " the job does under every weighting strategy (plus negative"
-                        + " down-sampling and minority oversampling), train the learner's model"
-                        + " test-then-train, score a held-out tail, and write QUALITY.md.")
+                        + " the job does under every weighting strategy crossed with negative"
+                        + " down-sampling and minority augmentation (plus loss-aware weights),"
+                        + " train the learner's model test-then-train, score a held-out tail, and"
+                        + " write QUALITY.md and the sample-importance report IMPORTANCE.md.")
 public final class QualityCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -78,8 +79,8 @@ public final class QualityCommand implements Callable<Integer> {
     @Option(
             names = "--quick",
             description =
-                    "A small slice and five configurations (NONE, INVERSE, SQRT_INVERSE with"
-                            + " negatives kept at 0.3, NONE + SMOTE, SQRT_INVERSE + loss-aware),"
+                    "A small slice and six configurations (NONE, INVERSE, SQRT_INVERSE,"
+                            + " SQRT_INVERSE with negatives kept at 0.3, NONE + SMOTE, SQRT_INVERSE + loss-aware),"
                             + " for CI.")
     boolean quick;
 

@@ -4,10 +4,12 @@ import dev.counterweight.avro.UserEvent;
 import dev.counterweight.connectors.dataset.DataSets;
 import dev.counterweight.connectors.dataset.SyntheticEventGenerator;
 import dev.counterweight.connectors.dataset.TaobaoUserBehaviorReader;
+import dev.counterweight.core.metrics.SampleImportance;
 import dev.counterweight.core.weighting.WeightingStrategy;
 import dev.counterweight.deploy.offline.OfflineAttribution;
 import dev.counterweight.deploy.offline.OfflineAttribution.AttributedSample;
 import dev.counterweight.deploy.quality.QualityRunner.Result;
+import dev.counterweight.jobs.weighting.SampleWeightingOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +69,7 @@ public final class QualityExperiment {
      * @param settings the runner settings of the first seed
      * @param results one per configuration
      * @param offline the offline baseline, with every seed
+     * @param importance the trained rows of {@link #importanceConfig()}'s first-seed run
      */
     public record Outcome(
             String source,
@@ -86,12 +89,28 @@ public final class QualityExperiment {
             boolean quick,
             QualityRunner.Settings settings,
             List<SeededResult> results,
-            SeededResult offline) {}
+            SeededResult offline,
+            Importance importance) {}
+
+    /**
+     * The sample-importance report's run.
+     *
+     * @param config the configuration
+     * @param seed its seed
+     * @param rows what its trained rows carried
+     */
+    public record Importance(ExperimentConfig config, long seed, SampleImportance rows) {}
+
+    /** Top rows kept for the importance report. */
+    static final int IMPORTANCE_TOP_ROWS = 20;
+
+    /** Trained rows per point of the importance report's ESS and loss series. */
+    static final int IMPORTANCE_WINDOW_ROWS = 2_048;
 
     private QualityExperiment() {}
 
-    /** Every configuration of the full run. */
-    public static List<ExperimentConfig> fullConfigs() {
+    /** The class weightings of the full run: none, the two inverses, three effective numbers. */
+    static List<ExperimentConfig> weightings() {
         List<ExperimentConfig> c = new ArrayList<>();
         c.add(ExperimentConfig.of(WeightingStrategy.NONE));
         c.add(ExperimentConfig.of(WeightingStrategy.INVERSE));
@@ -99,30 +118,47 @@ public final class QualityExperiment {
         for (double beta : new double[] {0.99, 0.999, 0.9999}) {
             c.add(ExperimentConfig.effectiveNumber(beta));
         }
-        for (double rate : new double[] {0.1, 0.3}) {
-            for (WeightingStrategy s :
-                    List.of(
-                            WeightingStrategy.NONE,
-                            WeightingStrategy.INVERSE,
-                            WeightingStrategy.SQRT_INVERSE)) {
-                c.add(ExperimentConfig.of(s).downSampled(rate));
-            }
-        }
-        c.add(ExperimentConfig.of(WeightingStrategy.NONE).oversampled());
-        c.add(ExperimentConfig.of(WeightingStrategy.NONE).withSmote());
-        c.add(ExperimentConfig.of(WeightingStrategy.NONE).withLossAware());
-        c.add(ExperimentConfig.of(WeightingStrategy.SQRT_INVERSE).withLossAware());
         return c;
     }
 
     /**
-     * The configurations of {@code --quick}: NONE, INVERSE, SQRT_INVERSE with negatives kept at
-     * 0.3, NONE with SMOTE and SQRT_INVERSE loss-aware.
+     * Every configuration of the full run: each class weighting of {@link #weightings()} crossed
+     * with negative down-sampling (none, r = 0.1, r = 0.3) and minority augmentation (none,
+     * oversampling, SMOTE), then NONE and the job's default strategy with loss-aware weights.
+     */
+    public static List<ExperimentConfig> fullConfigs() {
+        List<ExperimentConfig> c = new ArrayList<>();
+        for (ExperimentConfig w : weightings()) {
+            for (double rate : new double[] {1.0, 0.1, 0.3}) {
+                ExperimentConfig sampled = rate == 1.0 ? w : w.downSampled(rate);
+                c.add(sampled);
+                c.add(sampled.oversampled());
+                c.add(sampled.withSmote());
+            }
+        }
+        c.add(ExperimentConfig.of(WeightingStrategy.NONE).withLossAware());
+        c.add(importanceConfig().withLossAware());
+        return c;
+    }
+
+    /**
+     * The configuration whose first-seed run feeds the sample-importance report: the job's default
+     * strategy ({@code weights.strategy}), no down-sampling, no augmentation.
+     */
+    public static ExperimentConfig importanceConfig() {
+        return ExperimentConfig.of(SampleWeightingOptions.STRATEGY.defaultValue());
+    }
+
+    /**
+     * The configurations of {@code --quick}: NONE, INVERSE, the job's default strategy (which feeds
+     * the importance report), SQRT_INVERSE with negatives kept at 0.3, NONE with SMOTE and
+     * SQRT_INVERSE loss-aware.
      */
     public static List<ExperimentConfig> quickConfigs() {
         return List.of(
                 ExperimentConfig.of(WeightingStrategy.NONE),
                 ExperimentConfig.of(WeightingStrategy.INVERSE),
+                importanceConfig(),
                 ExperimentConfig.of(WeightingStrategy.SQRT_INVERSE).downSampled(0.3),
                 ExperimentConfig.of(WeightingStrategy.NONE).withSmote(),
                 ExperimentConfig.of(WeightingStrategy.SQRT_INVERSE).withLossAware());
@@ -190,10 +226,16 @@ public final class QualityExperiment {
                         runner.holdOutSamples()));
         List<SeededResult> results = new ArrayList<>();
         List<ExperimentConfig> configs = quick ? quickConfigs() : fullConfigs();
+        ExperimentConfig importanceConfig = importanceConfig();
+        SampleImportance importance =
+                new SampleImportance(IMPORTANCE_TOP_ROWS, IMPORTANCE_WINDOW_ROWS);
+        boolean importanceRun = false;
         for (ExperimentConfig c : configs) {
             List<Result> perSeed = new ArrayList<>();
             for (int i = 0; i < runners.size(); i++) {
-                Result r = runners.get(i).run(c);
+                boolean track = i == 0 && c.equals(importanceConfig);
+                importanceRun |= track;
+                Result r = runners.get(i).run(c, track ? importance : null);
                 progress.accept("seed " + seeds.get(i) + ": " + line(r));
                 perSeed.add(r);
             }
@@ -225,7 +267,8 @@ public final class QualityExperiment {
                 quick,
                 runner.settings(),
                 results,
-                new SeededResult(offline.get(0).name(), null, offline));
+                new SeededResult(offline.get(0).name(), null, offline),
+                importanceRun ? new Importance(importanceConfig, seed, importance) : null);
     }
 
     /**

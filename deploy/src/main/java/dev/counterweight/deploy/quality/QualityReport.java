@@ -53,12 +53,24 @@ public final class QualityReport {
         Path base = markdown.toAbsolutePath().getParent();
         String aucLink = base.relativize(auc.toAbsolutePath()).toString().replace('\\', '/');
         String essLink = base.relativize(ess.toAbsolutePath()).toString().replace('\\', '/');
+        List<Path> files = new ArrayList<>(List.of(markdown, auc, ess));
+        String importanceLink = null;
+        if (outcome.importance() != null) {
+            files.addAll(ImportanceReport.write(outcome, plotsDir, markdown, command));
+            importanceLink =
+                    base.relativize(plotsDir.resolve(ImportanceReport.FILE).toAbsolutePath())
+                            .toString()
+                            .replace('\\', '/');
+        }
         Files.writeString(
-                markdown, markdown(outcome, command, aucLink, essLink), StandardCharsets.UTF_8);
-        return List.of(markdown, auc, ess);
+                markdown,
+                markdown(outcome, command, aucLink, essLink, importanceLink),
+                StandardCharsets.UTF_8);
+        return files;
     }
 
-    static String markdown(Outcome o, String command, String aucLink, String essLink) {
+    static String markdown(
+            Outcome o, String command, String aucLink, String essLink, String importanceLink) {
         StringBuilder b = new StringBuilder();
         QualityRunner.Settings s = o.settings();
         var m = s.model();
@@ -263,6 +275,35 @@ public final class QualityReport {
         b.append("![held-out AUC per configuration](").append(aucLink).append(")\n\n");
         b.append("![effective sample size per configuration](").append(essLink).append(")\n\n");
 
+        if (importanceLink != null && o.importance() != null) {
+            var imp = o.importance();
+            var rows = imp.rows();
+            b.append("## Sample importance\n\n");
+            b.append(
+                    String.format(
+                            Locale.ROOT,
+                            "[%s](%s) follows the training weight of one run (%s, seed %d): %,d of"
+                                    + " %,d classes carry half of it, row weights run from %.3g"
+                                    + " to %.3g (median %.3g), the effective sample size ends at"
+                                    + " %s of the rows, and it lists the rows with the highest"
+                                    + " weight × loss, with plots of each.%n%n",
+                            ImportanceReport.FILE,
+                            importanceLink,
+                            imp.config().name(),
+                            imp.seed(),
+                            rows.classesCarrying(0.5),
+                            rows.classTotals().size(),
+                            rows.weightQuantile(0),
+                            rows.weightQuantile(1),
+                            rows.weightQuantile(0.5),
+                            rows.essSeries().isEmpty()
+                                    ? "n/a"
+                                    : pct(
+                                            rows.essSeries()
+                                                    .get(rows.essSeries().size() - 1)
+                                                    .cumulativeFraction())));
+        }
+
         b.append("## Verdict\n\n");
         b.append(verdict(o));
         b.append('\n');
@@ -464,7 +505,7 @@ public final class QualityReport {
         b.append(
                 String.format(
                         Locale.ROOT,
-                        "Offline baseline (%s, %d seeds) against streaming NONE on the same tail:"
+                        "The %s, over %d seeds, against streaming NONE on the same tail:"
                                 + " CTR AUC %.4f vs %.4f, CTCVR AUC %.4f vs %.4f, CTR tail-class"
                                 + " AUC %.4f vs %.4f, CTR log loss %.4f vs %.4f.\n",
                         off.name(),

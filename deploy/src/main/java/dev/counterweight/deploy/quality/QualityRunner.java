@@ -5,6 +5,7 @@ import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.core.attribution.ClassKeyMode;
 import dev.counterweight.core.decay.DecayedCount;
 import dev.counterweight.core.decay.HalfLife;
+import dev.counterweight.core.metrics.SampleImportance;
 import dev.counterweight.core.sampling.DownSamplingConfig;
 import dev.counterweight.core.sampling.MinorityInterpolation;
 import dev.counterweight.core.sampling.NegativeDownSampler;
@@ -321,6 +322,16 @@ public final class QualityRunner {
 
     /** Streams the training prefix through weighting and test-then-train learning. */
     public Result run(ExperimentConfig config) {
+        return run(config, null);
+    }
+
+    /**
+     * {@link #run(ExperimentConfig)}, also feeding every trained row, with its weight and the
+     * model's scores from just before the batch was trained on, into {@code importance}.
+     *
+     * @param importance receives the trained rows; null for none
+     */
+    public Result run(ExperimentConfig config, SampleImportance importance) {
         long start = System.nanoTime();
         Dl4jRankingModel model = Dl4jRankingModel.create(settings.model());
         SampleEncoder encoder = new SampleEncoder(settings.model());
@@ -383,11 +394,23 @@ public final class QualityRunner {
                 synthetic += copies - 1;
             }
             if (batch.size() >= settings.batchSize()) {
-                step(model, encoder, progressive, rate, toScore, batch, weights, feedback);
+                step(
+                        model,
+                        encoder,
+                        progressive,
+                        rate,
+                        toScore,
+                        batch,
+                        weights,
+                        feedback,
+                        importance);
             }
         }
         if (!batch.isEmpty() || !toScore.isEmpty()) {
-            step(model, encoder, progressive, rate, toScore, batch, weights, feedback);
+            step(model, encoder, progressive, rate, toScore, batch, weights, feedback, importance);
+        }
+        if (importance != null) {
+            importance.flush();
         }
         Metrics[] tail = scoreHoldOut(model, encoder, rate);
         return new Result(
@@ -535,7 +558,8 @@ public final class QualityRunner {
             List<Sample> toScore,
             List<Sample> batch,
             List<Float> weights,
-            LossFeedback feedback) {
+            LossFeedback feedback,
+            SampleImportance importance) {
         // Test then train: every sample of the stream (dropped negatives too) is scored by the
         // model before any batch containing it is trained on.
         if (!toScore.isEmpty()) {
@@ -544,8 +568,23 @@ public final class QualityRunner {
         }
         if (!batch.isEmpty()) {
             Batch b = encoder.encode(batch);
+            Scores before = feedback != null || importance != null ? model.score(b) : null;
             if (feedback != null) {
-                feedback.scored(batch, model.score(b));
+                feedback.scored(batch, before);
+            }
+            if (importance != null) {
+                for (int i = 0; i < batch.size(); i++) {
+                    Sample row = batch.get(i);
+                    importance.add(
+                            row.getSampleId(),
+                            row.getClassKey(),
+                            weights.get(i),
+                            row.getSynthetic(),
+                            clamp(before.ctr()[i]),
+                            row.getClick(),
+                            clamp(before.ctcvr()[i]),
+                            row.getClick() && row.getConversion());
+                }
             }
             float[] w = new float[weights.size()];
             for (int i = 0; i < w.length; i++) {

@@ -67,13 +67,46 @@ class QualityExperimentTest {
         assertThat(lossAware.maxWeight()).isGreaterThan(lossAware.minWeight());
         assertThat(lossAware.essFraction()).isLessThan(none.essFraction() - 0.01);
 
+        // The importance report follows the job-default run: its own accumulation of the trained
+        // rows agrees with the runner's effective-sample-size accumulator and row count.
+        assertThat(o.importance()).isNotNull();
+        var importance = o.importance().rows();
+        Result tracked = byName(o, QualityExperiment.importanceConfig().name());
+        assertThat(importance.rows()).isEqualTo(tracked.trainedRows());
+        var ess = importance.essSeries();
+        assertThat(ess.get(ess.size() - 1).cumulativeFraction())
+                .isCloseTo(tracked.essFraction(), org.assertj.core.data.Offset.offset(1e-6));
+        // The report sees the weights as trained (float), the runner's bounds are doubles.
+        assertThat(importance.weightQuantile(0))
+                .isCloseTo(
+                        tracked.minWeight(), org.assertj.core.data.Percentage.withPercentage(1e-4));
+        assertThat(importance.weightQuantile(1))
+                .isCloseTo(
+                        tracked.maxWeight(), org.assertj.core.data.Percentage.withPercentage(1e-4));
+        assertThat(importance.topRows()).hasSize(QualityExperiment.IMPORTANCE_TOP_ROWS);
+        assertThat(importance.topRows().get(0).importance()).isPositive().isFinite();
+
         List<Path> files =
                 QualityReport.write(o, dir.resolve("QUALITY.md"), dir.resolve("plots"), "cmd");
         for (Path f : files) {
             assertThat(Files.size(f)).as(f.toString()).isPositive();
         }
+        assertThat(files)
+                .contains(
+                        dir.resolve("plots").resolve(ImportanceReport.FILE),
+                        dir.resolve("plots").resolve(ImportanceReport.HISTOGRAM_PNG),
+                        dir.resolve("plots").resolve(ImportanceReport.LOSS_PNG));
         assertThat(Files.readString(dir.resolve("QUALITY.md")))
-                .contains("## Verdict", "plots/" + QualityReport.AUC_PNG, "seeds | 7 ");
+                .contains(
+                        "## Verdict",
+                        "plots/" + QualityReport.AUC_PNG,
+                        "seeds | 7 ",
+                        "(plots/" + ImportanceReport.FILE + ")");
+        assertThat(Files.readString(dir.resolve("plots").resolve(ImportanceReport.FILE)))
+                .contains(
+                        "## Rows with the highest loss-based importance",
+                        "(../QUALITY.md)",
+                        importance.topRows().get(0).sampleId());
     }
 
     @Test

@@ -339,7 +339,10 @@ public final class LocalPipeline implements AutoCloseable {
         return counts;
     }
 
-    /** Versions of the weight tables in the class-weights topic, in topic order. */
+    /**
+     * Versions of the weight tables in the class-weights topic, in topic order, each once: a table
+     * published in several parts counts at its last part.
+     */
     private List<Long> tableVersions() {
         List<Long> versions = new java.util.ArrayList<>();
         if (broker == null) {
@@ -355,7 +358,10 @@ public final class LocalPipeline implements AutoCloseable {
                 Duration.ofSeconds(5),
                 r -> {
                     try {
-                        versions.add(codec.decode(r.value()).getVersion());
+                        ClassWeights t = codec.decode(r.value());
+                        if (t.getPart() == t.getParts() - 1) {
+                            versions.add(t.getVersion());
+                        }
                     } catch (java.io.IOException e) {
                         LOG.warn("undecodable class-weights record: {}", e.getMessage());
                     }

@@ -113,6 +113,16 @@ public final class LearnerOptions {
                             "A snapshot is announced only if its CTR and CTCVR AUC (overall and"
                                     + " macro) are at most this much below the last announced one.");
 
+    public static final ConfigOption<Double> GATE_AUC_STANDARD_ERRORS =
+            ConfigOptions.key("learner.gate.auc-standard-errors")
+                    .doubleType()
+                    .defaultValue(2.0)
+                    .withDescription(
+                            "... or, if larger, this many standard errors of the AUC difference"
+                                    + " (Hanley-McNeil, from both windows' label counts), so that"
+                                    + " one lucky window with few purchases does not block every"
+                                    + " later snapshot. 0 keeps only the fixed drop.");
+
     public static final ConfigOption<Double> GATE_MAX_LOGLOSS_RISE =
             ConfigOptions.key("learner.gate.max-logloss-rise")
                     .doubleType()
@@ -246,7 +256,9 @@ public final class LearnerOptions {
                 EVAL_WINDOW,
                 CLASS_LOSS_EVERY_BATCHES,
                 GATE_MAX_AUC_DROP,
+                GATE_AUC_STANDARD_ERRORS,
                 GATE_MAX_LOGLOSS_RISE,
+                GATE_MIN_SAMPLES,
                 MAX_IDLE,
                 USER_VOCAB,
                 ITEM_VOCAB,

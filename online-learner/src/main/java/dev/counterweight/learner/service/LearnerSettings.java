@@ -35,6 +35,7 @@ public record LearnerSettings(
         int evalWindow,
         int classLossEveryBatches,
         double gateMaxAucDrop,
+        double gateAucStandardErrors,
         double gateMaxLoglossRise,
         long gateMinSamples,
         Duration maxIdle,
@@ -84,6 +85,10 @@ public record LearnerSettings(
         if (!(aucDrop >= 0)) {
             throw invalid(GATE_MAX_AUC_DROP, aucDrop, "not negative");
         }
+        double aucErrors = c.get(GATE_AUC_STANDARD_ERRORS);
+        if (!(aucErrors >= 0) || Double.isInfinite(aucErrors)) {
+            throw invalid(GATE_AUC_STANDARD_ERRORS, aucErrors, "finite and not negative");
+        }
         double lossRise = c.get(GATE_MAX_LOGLOSS_RISE);
         if (!(lossRise >= 0)) {
             throw invalid(GATE_MAX_LOGLOSS_RISE, lossRise, "not negative");
@@ -104,6 +109,7 @@ public record LearnerSettings(
                 positive(c, EVAL_WINDOW),
                 atLeast(c, CLASS_LOSS_EVERY_BATCHES, 0),
                 aucDrop,
+                aucErrors,
                 lossRise,
                 nonNegativeLong(c, GATE_MIN_SAMPLES),
                 nonNegative(c, MAX_IDLE),

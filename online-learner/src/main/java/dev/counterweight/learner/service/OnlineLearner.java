@@ -98,7 +98,8 @@ public final class OnlineLearner {
                 new QualityGate(
                         settings.gateMaxAucDrop(),
                         settings.gateMaxLoglossRise(),
-                        settings.gateMinSamples());
+                        settings.gateMinSamples(),
+                        settings.gateAucStandardErrors());
     }
 
     /** The feature-schema fingerprint snapshots of this learner carry. */

@@ -58,8 +58,10 @@ public final class ProgressiveEvaluator {
     /**
      * The current metrics as a flat map: {@code ctr.auc}, {@code ctr.auc.weighted}, {@code
      * ctr.logloss}, {@code ctr.logloss.weighted}, {@code ctr.ece}, {@code ctr.macro-auc}, {@code
-     * ctr.tail-macro-auc}, the same for {@code ctcvr}, and {@code eval.samples}. Undefined values
-     * (e.g. AUC of a single-label window) are left out: they cannot travel through JSON manifests.
+     * ctr.tail-macro-auc}, {@code ctr.positives} and {@code ctr.negatives} (the window's label
+     * counts, which size the AUC's noise for the quality gate), the same for {@code ctcvr}, and
+     * {@code eval.samples}. Undefined values (e.g. AUC of a single-label window) are left out: they
+     * cannot travel through JSON manifests.
      */
     public Map<String, Double> metrics() {
         Map<String, Double> m = new TreeMap<>();
@@ -78,6 +80,8 @@ public final class ProgressiveEvaluator {
         m.put(task + ".ece", r.overall().ece(false));
         m.put(task + ".macro-auc", r.macroAuc(false));
         m.put(task + ".tail-macro-auc", r.tailMacroAuc(0.5));
+        m.put(task + ".positives", (double) r.overall().positives());
+        m.put(task + ".negatives", (double) (r.overall().count() - r.overall().positives()));
     }
 
     /** Mean unweighted log loss per class (CTR plus CTCVR task) over the window. */

@@ -185,6 +185,8 @@ public final class QualityExperiment {
             throw new IllegalArgumentException("seeds must not be empty");
         }
         long seed = seeds.get(0);
+        // The code that runs is the code of now: a tree edited during a long run must not mark it.
+        String codeVersion = codeVersion();
         int effectiveLimit = limit < 0 && quick ? QUICK_EVENTS : limit;
         List<UserEvent> events;
         String source;
@@ -263,7 +265,7 @@ public final class QualityExperiment {
                 cg[0],
                 cg[1],
                 List.copyOf(seeds),
-                codeVersion(),
+                codeVersion,
                 quick,
                 runner.settings(),
                 results,

@@ -1,5 +1,6 @@
 package dev.counterweight.deploy.quality;
 
+import dev.counterweight.core.metrics.AucStandardError;
 import dev.counterweight.core.weighting.LossAwareConfig;
 import dev.counterweight.core.weighting.WeightingStrategy;
 import dev.counterweight.deploy.quality.QualityExperiment.Outcome;
@@ -357,24 +358,6 @@ public final class QualityReport {
     }
 
     /**
-     * Hanley and McNeil's (1982) standard error of an AUC measured on {@code positives} and {@code
-     * negatives} samples; NaN if either is zero.
-     */
-    static double hanleyMcNeilSe(double auc, long positives, long negatives) {
-        if (positives <= 0 || negatives <= 0 || !Double.isFinite(auc)) {
-            return Double.NaN;
-        }
-        double q1 = auc / (2 - auc);
-        double q2 = 2 * auc * auc / (1 + auc);
-        double v =
-                (auc * (1 - auc)
-                                + (positives - 1) * (q1 - auc * auc)
-                                + (negatives - 1) * (q2 - auc * auc))
-                        / ((double) positives * negatives);
-        return Math.sqrt(Math.max(0, v));
-    }
-
-    /**
      * Whether {@code r} differs from {@code none} on {@code metric}: +1 better, -1 worse, 0 not
      * told apart. It differs only if the mean difference exceeds {@link #STANDARD_ERRORS} standard
      * errors of NONE's AUC on the tail and the two min–max ranges over the seeds do not overlap.
@@ -411,9 +394,11 @@ public final class QualityReport {
         ToDoubleFunction<Result> ctcvr = x -> x.holdOut().ctcvrAuc();
         ToDoubleFunction<Result> tail = x -> x.holdOut().ctrTailAuc();
         long n = o.holdOutSamples();
-        double seCtr = hanleyMcNeilSe(none.mean(ctr), o.holdOutClicks(), n - o.holdOutClicks());
+        double seCtr =
+                AucStandardError.hanleyMcNeil(
+                        none.mean(ctr), o.holdOutClicks(), n - o.holdOutClicks());
         double seCtcvr =
-                hanleyMcNeilSe(
+                AucStandardError.hanleyMcNeil(
                         none.mean(ctcvr), o.holdOutCtcvrPositives(), n - o.holdOutCtcvrPositives());
         StringBuilder b = new StringBuilder();
         b.append(
@@ -474,6 +459,26 @@ public final class QualityReport {
         list(b, "Hurt (ranking)", hurt);
         list(b, "Mixed (better on one metric, worse on another)", mixed);
         list(b, "Cannot be told apart from NONE on this data", same);
+        int compared = o.results().size() - 1;
+        long lowerCtr =
+                o.results().stream().filter(r -> r != none && r.mean(ctr) < none.mean(ctr)).count();
+        long lowerTail =
+                o.results().stream()
+                        .filter(r -> r != none && r.mean(tail) < none.mean(tail))
+                        .count();
+        b.append(
+                String.format(
+                        Locale.ROOT,
+                        "**Across the grid.** %d configurations were compared with NONE, so a"
+                                + " few crossings of the rule are expected by chance alone; read"
+                                + " the lists as a pattern, not one by one. %d of the %d have a"
+                                + " lower mean held-out CTR AUC than NONE; %d have a lower mean"
+                                + " CTR tail-class AUC (higher: %d).%n%n",
+                        compared,
+                        lowerCtr,
+                        compared,
+                        lowerTail,
+                        compared - lowerTail));
 
         b.append(
                 "**Reliable findings: what each strategy costs.** These do not depend on the"

@@ -342,13 +342,12 @@ public final class QualityRunner {
         double rate = config.downSamplingRate();
         ProgressiveEvaluator progressive = new ProgressiveEvaluator(trainEnd + 1);
         EffectiveSampleSize ess = new EffectiveSampleSize();
-        Map<String, DecayedCount> counts = new HashMap<>();
         LossFeedback feedback = config.lossAware() ? new LossFeedback() : null;
+        StreamWeighting stamping =
+                new StreamWeighting(
+                        settings, weighting, feedback == null ? null : feedback.multiplier);
         MinorityInterpolation<Sample> smote =
                 config.smote() ? new MinorityInterpolation<>(SMOTE_POOL, settings.seed()) : null;
-        long pendingBoundary = Long.MIN_VALUE;
-        WeightTable table = null;
-        long tables = 0;
         long synthetic = 0;
         double minW = Double.POSITIVE_INFINITY;
         double maxW = Double.NEGATIVE_INFINITY;
@@ -357,25 +356,9 @@ public final class QualityRunner {
         List<Float> weights = new ArrayList<>();
         for (int i = 0; i < trainEnd; i++) {
             AttributedSample s = samples.get(i);
-            long t = s.closedAt();
-            if (pendingBoundary != Long.MIN_VALUE && t > pendingBoundary) {
-                // The watermark passed the boundary: the job folds its counts into a new table.
-                table =
-                        tableAt(
-                                ++tables,
-                                pendingBoundary,
-                                counts,
-                                weighting,
-                                feedback == null ? null : feedback.multiplier);
-                pendingBoundary = Long.MIN_VALUE;
-            }
             String key = classKeys.get(i);
-            double classWeight = table == null ? 1.0 : table.weightOf(key);
-            counts.merge(
-                    key,
-                    DecayedCount.ZERO.add(1.0, t, settings.weightHalfLife()),
-                    (a, b) -> a.merge(b, settings.weightHalfLife()));
-            pendingBoundary = boundaryOf(t, settings.updateIntervalMillis());
+            double classWeight = stamping.stamp(key, s.closedAt());
+            WeightTable table = stamping.table();
             toScore.add(records.get(i));
             NegativeDownSampler.Decision d =
                     sampler.decide(s.sampleId(), key, !s.click() && !s.conversion());
@@ -424,9 +407,69 @@ public final class QualityRunner {
                 ess.value(),
                 minW,
                 maxW,
-                tables,
+                stamping.tables(),
                 (System.nanoTime() - start) / 1e9,
                 feedback == null ? 0 : feedback.multiplier.observations());
+    }
+
+    /**
+     * The job's weighting of a sample stream in {@code closedAt} order, as {@code
+     * ClassCountFunction}, {@code WeightTableFunction} and {@code StampWeightsFunction} do it in
+     * event time: decayed class counts staged per update boundary, a new table version once the
+     * stream passes a boundary, each sample stamped with the newest table before it is counted.
+     */
+    static final class StreamWeighting {
+        private final Settings settings;
+        private final WeightingConfig weighting;
+        private final LossAwareMultiplier multiplier;
+        private final Map<String, DecayedCount> counts = new HashMap<>();
+        private long pendingBoundary = Long.MIN_VALUE;
+        private WeightTable table;
+        private long tables;
+
+        /**
+         * @param multiplier the loss-aware multiplier each table is computed with; null for none
+         */
+        StreamWeighting(
+                Settings settings, WeightingConfig weighting, LossAwareMultiplier multiplier) {
+            this.settings = settings;
+            this.weighting = weighting;
+            this.multiplier = multiplier;
+        }
+
+        /**
+         * Advances the stream to a sample of class {@code key} closed at {@code t}: computes the
+         * table of a boundary the stream has passed, returns the class weight the sample is stamped
+         * with (1 before the first table), then counts the sample.
+         */
+        double stamp(String key, long t) {
+            if (pendingBoundary != Long.MIN_VALUE && t > pendingBoundary) {
+                // The watermark passed the boundary: the job folds its counts into a new table.
+                Map<String, Double> valued = new HashMap<>(counts.size() * 2);
+                long boundary = pendingBoundary;
+                counts.forEach(
+                        (k, v) -> valued.put(k, v.valueAt(boundary, settings.weightHalfLife())));
+                table = WeightTable.compute(++tables, valued, weighting, multiplier);
+                pendingBoundary = Long.MIN_VALUE;
+            }
+            double classWeight = table == null ? 1.0 : table.weightOf(key);
+            counts.merge(
+                    key,
+                    DecayedCount.ZERO.add(1.0, t, settings.weightHalfLife()),
+                    (a, b) -> a.merge(b, settings.weightHalfLife()));
+            pendingBoundary = boundaryOf(t, settings.updateIntervalMillis());
+            return classWeight;
+        }
+
+        /** The newest table, null before the first. */
+        WeightTable table() {
+            return table;
+        }
+
+        /** Tables computed so far. */
+        long tables() {
+            return tables;
+        }
     }
 
     /**
@@ -655,17 +698,6 @@ public final class QualityRunner {
         ClassWeight cw = table.entries().get(key);
         double mean = table.totalCount() / table.size();
         return cw == null || cw.count() <= mean / 4 ? ExperimentConfig.OVERSAMPLE_COPIES : 1;
-    }
-
-    private WeightTable tableAt(
-            long version,
-            long boundary,
-            Map<String, DecayedCount> counts,
-            WeightingConfig c,
-            LossAwareMultiplier multiplier) {
-        Map<String, Double> valued = new HashMap<>(counts.size() * 2);
-        counts.forEach((k, v) -> valued.put(k, v.valueAt(boundary, settings.weightHalfLife())));
-        return WeightTable.compute(version, valued, c, multiplier);
     }
 
     /** The first multiple of {@code interval} at or after {@code t} (the job's update boundary). */

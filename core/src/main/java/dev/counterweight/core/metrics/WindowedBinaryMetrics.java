@@ -23,6 +23,9 @@ public final class WindowedBinaryMetrics {
 
     private static final int INITIAL_STORAGE = 16;
 
+    // Ranges up to this length are insertion-sorted in the AUC's merge sort.
+    private static final int INSERTION_SORT_MAX = 32;
+
     private final int capacity;
     private double[] scores;
     private boolean[] labels;
@@ -179,11 +182,12 @@ public final class WindowedBinaryMetrics {
         if (positives == 0 || positives == size) {
             return Double.NaN;
         }
-        Integer[] order = new Integer[size];
+        double[] sorted = Arrays.copyOf(scores, size);
+        int[] order = new int[size];
         for (int i = 0; i < size; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> Double.compare(scores[a], scores[b]));
+        sortByScore(sorted, order, new double[size], new int[size], 0, size);
         // Walk tie groups in ascending score order: a positive beats every negative in earlier
         // groups and ties with the negatives in its own group.
         double negativeBelow = 0;
@@ -191,10 +195,10 @@ public final class WindowedBinaryMetrics {
         double numerator = 0;
         int i = 0;
         while (i < size) {
-            double groupScore = scores[order[i]];
+            double groupScore = sorted[i];
             double groupPositive = 0;
             double groupNegative = 0;
-            for (; i < size && scores[order[i]] == groupScore; i++) {
+            for (; i < size && sorted[i] == groupScore; i++) {
                 int idx = order[i];
                 if (labels[idx]) {
                     groupPositive += weight(idx, weighted);
@@ -207,6 +211,56 @@ public final class WindowedBinaryMetrics {
             positiveTotal += groupPositive;
         }
         return numerator / (positiveTotal * negativeBelow);
+    }
+
+    /**
+     * Sorts {@code scores[from, to)} ascending and permutes {@code slots} alongside, keeping equal
+     * scores in their original order (a merge sort on primitive arrays; {@code tempScores} and
+     * {@code tempSlots} are scratch space of the same length). Stability matters: the AUC sums the
+     * weights of a tie group in this order, so the result is bit for bit the one of the stable sort
+     * of boxed slot indices used before. Scores are finite with -0.0 stored as 0.0 (see {@link
+     * #add(double, boolean, double)}), so {@code <} orders them as {@link Double#compare}.
+     */
+    private static void sortByScore(
+            double[] scores, int[] slots, double[] tempScores, int[] tempSlots, int from, int to) {
+        if (to - from <= INSERTION_SORT_MAX) {
+            for (int i = from + 1; i < to; i++) {
+                double score = scores[i];
+                int slot = slots[i];
+                int j = i - 1;
+                for (; j >= from && scores[j] > score; j--) {
+                    scores[j + 1] = scores[j];
+                    slots[j + 1] = slots[j];
+                }
+                scores[j + 1] = score;
+                slots[j + 1] = slot;
+            }
+            return;
+        }
+        int mid = (from + to) >>> 1;
+        sortByScore(scores, slots, tempScores, tempSlots, from, mid);
+        sortByScore(scores, slots, tempScores, tempSlots, mid, to);
+        if (scores[mid - 1] <= scores[mid]) {
+            return;
+        }
+        // Merge the left half (copied out) with the right half (in place); on equal scores the
+        // left one goes first.
+        System.arraycopy(scores, from, tempScores, from, mid - from);
+        System.arraycopy(slots, from, tempSlots, from, mid - from);
+        int left = from;
+        int right = mid;
+        int out = from;
+        while (left < mid && right < to) {
+            if (scores[right] < tempScores[left]) {
+                scores[out] = scores[right];
+                slots[out++] = slots[right++];
+            } else {
+                scores[out] = tempScores[left];
+                slots[out++] = tempSlots[left++];
+            }
+        }
+        System.arraycopy(tempScores, left, scores, out, mid - left);
+        System.arraycopy(tempSlots, left, slots, out, mid - left);
     }
 
     /**

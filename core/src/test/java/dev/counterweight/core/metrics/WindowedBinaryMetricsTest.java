@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -132,6 +133,69 @@ class WindowedBinaryMetricsTest {
             boolean ties = trial % 2 == 0;
             List<Obs> obs = randomObs(rnd, 50 + rnd.nextInt(1200), ties);
             assertMatchesDirect(windowOf(5000, obs), obs);
+        }
+    }
+
+    /**
+     * The AUC as computed before the primitive sort: a stable sort of boxed ring-buffer slot
+     * indices by score, then the same tie-group walk. {@code added} is every observation added, in
+     * order, to a window of {@code capacity}; the k-th one sits in slot {@code k % capacity}.
+     */
+    static double boxedSortAuc(List<Obs> added, int capacity, boolean weighted) {
+        int size = Math.min(capacity, added.size());
+        Obs[] slots = new Obs[size];
+        for (int k = 0; k < added.size(); k++) {
+            Obs o = added.get(k);
+            slots[k % capacity] = new Obs(o.score() + 0.0, o.label(), o.weight());
+        }
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(slots[a].score(), slots[b].score()));
+        double negativeBelow = 0;
+        double positiveTotal = 0;
+        double numerator = 0;
+        int i = 0;
+        while (i < size) {
+            double groupScore = slots[order[i]].score();
+            double groupPositive = 0;
+            double groupNegative = 0;
+            for (; i < size && slots[order[i]].score() == groupScore; i++) {
+                Obs o = slots[order[i]];
+                double w = weighted ? o.weight() : 1.0;
+                if (o.label()) {
+                    groupPositive += w;
+                } else {
+                    groupNegative += w;
+                }
+            }
+            numerator += groupPositive * (negativeBelow + 0.5 * groupNegative);
+            negativeBelow += groupNegative;
+            positiveTotal += groupPositive;
+        }
+        return numerator / (positiveTotal * negativeBelow);
+    }
+
+    @Test
+    void aucIsBitForBitTheBoxedSortResult() {
+        SplittableRandom rnd = new SplittableRandom(53);
+        for (int trial = 0; trial < 40; trial++) {
+            int capacity = 1 + rnd.nextInt(trial < 20 ? 64 : 3000);
+            List<Obs> added = randomObs(rnd, 2 + rnd.nextInt(2 * capacity + 2), trial % 2 == 0);
+            if (trial % 4 == 1) {
+                // Signed zeros and many exact ties.
+                added.replaceAll(o -> new Obs(o.score() < 0.3 ? -0.0 : 0.0, o.label(), o.weight()));
+            }
+            WindowedBinaryMetrics w = windowOf(capacity, added);
+            for (boolean weighted : new boolean[] {false, true}) {
+                double expected = boxedSortAuc(added, capacity, weighted);
+                assertThat(Double.doubleToLongBits(w.auc(weighted)))
+                        .as(
+                                "trial %s, capacity %s, weighted=%s: %s",
+                                trial, capacity, weighted, expected)
+                        .isEqualTo(Double.doubleToLongBits(expected));
+            }
         }
     }
 

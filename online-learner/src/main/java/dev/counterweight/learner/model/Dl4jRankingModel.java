@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -20,6 +21,7 @@ import org.deeplearning4j.nn.conf.layers.EmbeddingLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -71,10 +73,13 @@ public final class Dl4jRankingModel implements RankingModel {
 
     private final ModelConfig config;
     private final ComputationGraph graph;
+    private final ForwardPassCapture capture = new ForwardPassCapture();
 
     private Dl4jRankingModel(ModelConfig config, ComputationGraph graph) {
         this.config = config;
         this.graph = graph;
+        // Listeners are not part of the model file, so a loaded graph gets one here too.
+        graph.addListeners(capture);
     }
 
     /**
@@ -147,6 +152,28 @@ public final class Dl4jRankingModel implements RankingModel {
             return;
         }
         graph.fit(data);
+    }
+
+    /**
+     * Takes the scores from the training step's forward pass, which runs on the pre-step
+     * parameters: one forward pass per batch instead of two. The network has no dropout, batch
+     * normalisation or other layer that behaves differently in training, so these are the values
+     * {@link #score} computes (the tests compare them bit for bit).
+     */
+    @Override
+    public Scores scoreAndTrain(Batch batch) {
+        MultiDataSet data = toDataSet(batch);
+        if (batch.totalWeight() == 0) {
+            // No step, hence no training forward pass to take the scores from.
+            return score(batch);
+        }
+        capture.arm();
+        try {
+            graph.fit(data);
+        } finally {
+            capture.disarm();
+        }
+        return capture.take();
     }
 
     /**
@@ -278,6 +305,48 @@ public final class Dl4jRankingModel implements RankingModel {
 
     private static INDArray column(double[] values, DataType type) {
         return Nd4j.createFromArray(values).reshape(values.length, 1).castTo(type);
+    }
+
+    /**
+     * Copies the three probability vertices out of the next training forward pass after {@link
+     * #arm()}. DL4J hands the activations to listeners inside its workspaces; {@code
+     * toDoubleVector} copies them to the heap before the workspace is reused.
+     */
+    private static final class ForwardPassCapture extends BaseTrainingListener {
+        private boolean armed;
+        private Scores scores;
+
+        void arm() {
+            armed = true;
+            scores = null;
+        }
+
+        void disarm() {
+            armed = false;
+        }
+
+        Scores take() {
+            if (scores == null) {
+                throw new IllegalStateException(
+                        "the training step did not report its forward pass to the listener");
+            }
+            Scores out = scores;
+            scores = null;
+            return out;
+        }
+
+        @Override
+        public void onForwardPass(Model model, Map<String, INDArray> activations) {
+            if (!armed) {
+                return;
+            }
+            armed = false;
+            scores =
+                    new Scores(
+                            activations.get(CTR_PROB).toDoubleVector(),
+                            activations.get(CVR_PROB).toDoubleVector(),
+                            activations.get(CTCVR_PROB).toDoubleVector());
+        }
     }
 
     /** Builds the graph configuration; every layer gets its {@code nIn} explicitly. */

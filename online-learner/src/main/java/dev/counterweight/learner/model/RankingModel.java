@@ -35,6 +35,22 @@ public interface RankingModel {
     Scores score(Batch batch);
 
     /**
+     * Scores {@code batch} with the current parameters, then performs one optimisation step on it:
+     * the result is what {@link #score} returns before {@link #train}, and the model ends as after
+     * {@link #train}. Progressive validation uses it; an engine may take the scores from the
+     * training step's own forward pass instead of running a second one.
+     *
+     * @param batch the examples
+     * @return the pre-step probabilities, row for row
+     * @throws IllegalArgumentException if the batch does not fit this model's feature schema
+     */
+    default Scores scoreAndTrain(Batch batch) {
+        Scores scores = score(batch);
+        train(batch);
+        return scores;
+    }
+
+    /**
      * Writes the model, including the optimiser state, to {@code file}, replacing it atomically
      * where the file system allows. A model loaded from the file continues training bit-exactly as
      * this one would.

@@ -238,10 +238,9 @@ public final class OnlineLearner {
             List<Sample> pending,
             Map<TopicPartition, Long> pendingNext,
             KafkaProducer<byte[], byte[]> producer) {
-        var batch = encoder.encode(pending);
-        Scores scores = model.score(batch);
+        // Progressive validation: the scores are taken before the step trains on the batch.
+        Scores scores = model.scoreAndTrain(encoder.encode(pending));
         evaluator.add(pending, scores);
-        model.train(batch);
         samplesTrained += pending.size();
         sinceSnapshot += pending.size();
         nextOffsets.putAll(pendingNext);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -225,6 +226,75 @@ class Dl4jRankingModelTest {
                 .isEqualTo(continuous.graph().params().toDoubleVector());
         assertThat(resumed.graph().getUpdater().getStateViewArray().toDoubleVector())
                 .isEqualTo(continuous.graph().getUpdater().getStateViewArray().toDoubleVector());
+    }
+
+    static Stream<Arguments> architecturesInBothPrecisions() {
+        return architectures()
+                .flatMap(
+                        config ->
+                                Stream.of(DataType.FLOAT, DataType.DOUBLE)
+                                        .map(precision -> Arguments.of(config, precision)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("architecturesInBothPrecisions")
+    void scoreAndTrainGivesThePreStepScoresAndTheSameStep(ModelConfig config, DataType precision) {
+        Nd4j.setDefaultDataTypes(precision, precision);
+        Dl4jRankingModel separate;
+        Dl4jRankingModel fused;
+        try {
+            separate = Dl4jRankingModel.create(config);
+            fused = Dl4jRankingModel.create(config);
+        } finally {
+            Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        }
+
+        for (int step = 0; step < 4; step++) {
+            Batch batch = TestingBatches.random(config, 16, step);
+            Scores expected = separate.score(batch);
+            separate.train(batch);
+
+            Scores actual = fused.scoreAndTrain(batch);
+
+            assertThat(actual.ctr()).as("ctr, step %s", step).isEqualTo(expected.ctr());
+            assertThat(actual.cvr()).as("cvr, step %s", step).isEqualTo(expected.cvr());
+            assertThat(actual.ctcvr()).as("ctcvr, step %s", step).isEqualTo(expected.ctcvr());
+        }
+        assertThat(fused.iterations()).isEqualTo(4);
+        assertThat(fused.parameterVector()).isEqualTo(separate.parameterVector());
+        assertThat(fused.updaterStateVector()).isEqualTo(separate.updaterStateVector());
+    }
+
+    @Test
+    void loadedModelScoresFromItsTrainingStepToo() throws IOException {
+        Dl4jRankingModel model = Dl4jRankingModel.create(SHARED_BOTTOM);
+        model.train(TestingBatches.random(SHARED_BOTTOM, 16, 1L));
+        Path file = dir.resolve("model.zip");
+        model.save(file);
+        RankingModel loaded = RankingModel.load(file);
+        Batch batch = TestingBatches.random(SHARED_BOTTOM, 16, 2L);
+        Scores expected = model.score(batch);
+
+        Scores actual = loaded.scoreAndTrain(batch);
+
+        assertThat(actual.ctr()).isEqualTo(expected.ctr());
+        assertThat(actual.ctcvr()).isEqualTo(expected.ctcvr());
+        assertThat(loaded.iterations()).isEqualTo(2);
+    }
+
+    @Test
+    void scoreAndTrainOnZeroWeightScoresWithoutAStep() {
+        Dl4jRankingModel model = Dl4jRankingModel.create(SHARED_BOTTOM);
+        Batch batch =
+                TestingBatches.withWeights(TestingBatches.random(SHARED_BOTTOM, 3, 1L), 0, 0, 0);
+        double[] before = model.parameterVector();
+        Scores expected = model.score(batch);
+
+        Scores actual = model.scoreAndTrain(batch);
+
+        assertThat(actual.ctr()).isEqualTo(expected.ctr());
+        assertThat(model.iterations()).isZero();
+        assertThat(model.parameterVector()).isEqualTo(before);
     }
 
     @Test

@@ -82,7 +82,20 @@ public final class QualityReport {
                                 + " exactly as the job stamps them, the learner's model trained"
                                 + " test-then-train, and the last ")
                 .append(pct(s.holdOutFraction()))
-                .append(" of the stream by event time held out and scored by the final model.\n\n");
+                .append(
+                        " of the stream by event time held out and scored by the final model."
+                                + " `StreamingMatchITCase` (run by the README's test command)"
+                                + String.format(
+                                        Locale.ROOT,
+                                        " replays a %,d-event",
+                                        QualityExperiment.QUICK_EVENTS)
+                                + " slice through SampleWeightingJob on a"
+                                + " real broker and MiniCluster and checks that this in-JVM path"
+                                + " gives the same samples, labels, class keys, features and"
+                                + " weight-table versions, and that every stamped weight is its"
+                                + " table's; the job may stamp a sample with an older or newer"
+                                + " table than the in-JVM path (broadcast timing), and the test"
+                                + " logs how often.\n\n");
         double total = o.offline().seconds();
         for (SeededResult r : o.results()) {
             total += r.seconds();

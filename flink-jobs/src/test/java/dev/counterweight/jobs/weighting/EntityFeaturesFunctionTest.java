@@ -117,12 +117,42 @@ class EntityFeaturesFunctionTest {
             h.processElement(exposure("e1").clicked().closedAt(0), 0);
             h.processElement(exposure("e2").closedAt(60_000), 60_000);
             h.processElement(exposure("e3").closedAt(120_000), 120_000);
+            h.processWatermark(120_000);
 
             List<LabeledSample> out = values(h);
             assertThat(itemFeatures(out.get(1))[0]).isCloseTo(0.5f, within(1e-6f));
             assertThat(itemFeatures(out.get(1))[1]).isCloseTo(0.5f, within(1e-6f));
             assertThat(itemFeatures(out.get(2))[0]).isCloseTo(0.25f + 0.5f, within(1e-6f));
             assertThat(itemFeatures(out.get(2))[1]).isCloseTo(0.25f, within(1e-6f));
+        }
+    }
+
+    /**
+     * Samples of one item reach the operator from two attribution subtasks in any order. The
+     * features must be those of the (closedAt, sampleId) order regardless: a later sample's
+     * exposure must never be counted into an earlier sample's features.
+     */
+    @Test
+    void appliesSamplesInClosedAtOrderWhateverTheArrivalOrder() throws Exception {
+        try (var h = undecayed()) {
+            h.open();
+            h.processElement(exposure("e3").clicked().closedAt(3_000), 3_000);
+            h.processElement(exposure("e1").closedAt(1_000), 1_000);
+            h.processElement(exposure("e2b").closedAt(2_000), 2_000);
+            h.processElement(exposure("e2a").closedAt(2_000), 2_000);
+            assertThat(values(h)).as("nothing before the watermark passes").isEmpty();
+            h.processWatermark(3_000);
+
+            List<LabeledSample> out = values(h);
+            assertThat(out).extracting(s -> s.sampleId).containsExactly("e1", "e2a", "e2b", "e3");
+            assertThat(itemFeatures(out.get(0))).containsExactly(activity(0, 0, 0));
+            assertThat(itemFeatures(out.get(1))).containsExactly(activity(1, 0, 0));
+            assertThat(itemFeatures(out.get(2))).containsExactly(activity(2, 0, 0));
+            assertThat(itemFeatures(out.get(3))).containsExactly(activity(3, 0, 0));
+            assertThat(h.numEventTimeTimers()).isZero();
+            assertThat(h.numKeyedStateEntries())
+                    .as("the buffer is empty again; only the activity remains")
+                    .isEqualTo(1);
         }
     }
 

@@ -78,8 +78,10 @@ public final class QualityReport {
         b.append("# Does reweighting help?\n\n");
         b.append(
                         "Offline, in-JVM replay of the weighting job and the online learner on the shared"
-                                + " Taobao slice: labels attributed with the job's rules, samples weighted"
-                                + " exactly as the job stamps them, the learner's model trained"
+                                + " Taobao slice: labels attributed with the job's rules, samples stamped"
+                                + " with the job's weight tables (each with the newest table in event"
+                                + " time, which the job matches when its broadcast keeps up), the"
+                                + " learner's model trained"
                                 + " test-then-train, and the last ")
                 .append(pct(s.holdOutFraction()))
                 .append(

@@ -212,11 +212,14 @@ public final class FreshnessBenchmark {
                 ProgressListener.NONE);
 
         List<SnapshotCoverage.Snapshot> announced = new ArrayList<>();
-        AvroCodec<ModelSnapshot> snapshotCodec = AvroCodec.of(ModelSnapshot.class);
-        readAll(
-                bootstrap,
-                Topics.MODEL_SNAPSHOTS,
-                rec -> announced.add(point(decode(snapshotCodec, rec.value()))));
+        for (ModelSnapshot s :
+                TopicReader.readAll(
+                        bootstrap,
+                        Topics.MODEL_SNAPSHOTS,
+                        ModelSnapshot.class,
+                        Duration.ofMinutes(2))) {
+            announced.add(point(s));
+        }
         List<SnapshotCoverage.Snapshot> written = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir.resolve("snapshots"))) {
             for (Path f : files.filter(f -> f.toString().endsWith(".json")).toList()) {

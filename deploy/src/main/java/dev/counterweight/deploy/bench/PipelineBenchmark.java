@@ -5,6 +5,7 @@ import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.dataset.SyntheticEventGenerator;
 import dev.counterweight.connectors.kafka.EmbeddedKafkaBroker;
 import dev.counterweight.deploy.kafka.TopicReader;
+import dev.counterweight.deploy.local.LoopbackFlink;
 import dev.counterweight.jobs.weighting.EventValidator;
 import dev.counterweight.jobs.weighting.SampleWeightingJob;
 import dev.counterweight.jobs.weighting.SampleWeightingSettings;
@@ -21,9 +22,6 @@ import java.util.Map;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -155,14 +153,7 @@ public final class PipelineBenchmark {
 
     /** MiniCluster configuration: everything on 127.0.0.1, the job's own Flink settings. */
     static Configuration flink(SampleWeightingSettings settings) {
-        Configuration base = new Configuration();
-        base.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        base.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-        base.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        base.set(TaskManagerOptions.HOST, "127.0.0.1");
-        base.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        base.set(RestOptions.ADDRESS, "127.0.0.1");
-        base.set(RestOptions.BIND_PORT, "0");
+        Configuration base = LoopbackFlink.configuration();
         // -Dbench.flink=key=value,key=value adds Flink settings, e.g. the RocksDB tunings compared
         // in BENCHMARKS.md; the job's own settings still win.
         String extra = System.getProperty("bench.flink", "");

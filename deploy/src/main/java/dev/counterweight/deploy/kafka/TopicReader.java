@@ -1,11 +1,16 @@
 package dev.counterweight.deploy.kafka;
 
+import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.kafka.ClientProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -46,6 +51,43 @@ public final class TopicReader {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private TopicReader() {}
+
+    /**
+     * Every committed record of {@code topic}, from the beginning to the end it had at the start,
+     * decoded as {@code type}.
+     *
+     * @throws UncheckedIOException if a record does not decode
+     * @throws IllegalStateException as {@link #read}
+     */
+    public static <T extends SpecificRecordBase> List<T> readAll(
+            String bootstrapServers, String topic, Class<T> type, Duration idleTimeout) {
+        AvroCodec<T> codec = AvroCodec.of(type);
+        List<T> out = new ArrayList<>();
+        read(
+                bootstrapServers,
+                topic,
+                Start.beginning(),
+                -1,
+                false,
+                idleTimeout,
+                r -> {
+                    try {
+                        out.add(codec.decode(r.value()));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(
+                                "undecodable "
+                                        + type.getSimpleName()
+                                        + " at "
+                                        + topic
+                                        + "-"
+                                        + r.partition()
+                                        + "@"
+                                        + r.offset(),
+                                e);
+                    }
+                });
+        return out;
+    }
 
     /**
      * Hands records of {@code topic} to {@code handler} until {@code max} were handed ({@code max <

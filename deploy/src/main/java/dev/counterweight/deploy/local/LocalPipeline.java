@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -271,13 +270,7 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     private Configuration flinkBase() {
-        Configuration c = new Configuration();
-        c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        c.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-        c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        c.set(TaskManagerOptions.HOST, "127.0.0.1");
-        c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        c.set(RestOptions.ADDRESS, "127.0.0.1");
+        Configuration c = LoopbackFlink.configuration();
         c.set(RestOptions.PORT, settings.uiPort());
         c.set(RestOptions.BIND_PORT, String.valueOf(settings.uiPort()));
         c.set(TaskManagerOptions.NUM_TASK_SLOTS, settings.partitions());

@@ -23,6 +23,7 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -409,12 +410,9 @@ public final class ImportanceReport {
                         .xAxisTitle(xTitle)
                         .yAxisTitle(yTitle)
                         .build();
-        var st = chart.getStyler();
-        st.setChartBackgroundColor(Color.WHITE);
-        st.setXAxisLabelRotation(35);
-        st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        st.setLegendPosition(Styler.LegendPosition.InsideNE);
-        st.setAvailableSpaceFill(0.8);
+        style(chart.getStyler(), Styler.LegendPosition.InsideNE);
+        chart.getStyler().setXAxisLabelRotation(35);
+        chart.getStyler().setAvailableSpaceFill(0.8);
         return chart;
     }
 
@@ -427,11 +425,14 @@ public final class ImportanceReport {
                         .xAxisTitle(xTitle)
                         .yAxisTitle(yTitle)
                         .build();
-        var st = chart.getStyler();
-        st.setChartBackgroundColor(Color.WHITE);
-        st.setLegendPosition(Styler.LegendPosition.OutsideS);
-        st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        style(chart.getStyler(), Styler.LegendPosition.OutsideS);
         return chart;
+    }
+
+    private static void style(AxesChartStyler st, Styler.LegendPosition legend) {
+        st.setChartBackgroundColor(Color.WHITE);
+        st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        st.setLegendPosition(legend);
     }
 
     private static void row(StringBuilder b, String key, String value) {

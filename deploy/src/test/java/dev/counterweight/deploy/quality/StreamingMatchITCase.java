@@ -7,13 +7,13 @@ import dev.counterweight.avro.ClassWeight;
 import dev.counterweight.avro.ClassWeights;
 import dev.counterweight.avro.Sample;
 import dev.counterweight.avro.UserEvent;
-import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.dataset.DataSets;
 import dev.counterweight.connectors.dataset.SyntheticEventGenerator;
 import dev.counterweight.connectors.dataset.TaobaoUserBehaviorReader;
 import dev.counterweight.connectors.kafka.EmbeddedKafkaBroker;
 import dev.counterweight.core.weighting.WeightTable;
 import dev.counterweight.deploy.kafka.TopicReader;
+import dev.counterweight.deploy.local.LoopbackFlink;
 import dev.counterweight.deploy.offline.OfflineAttribution;
 import dev.counterweight.deploy.offline.OfflineAttribution.AttributedSample;
 import dev.counterweight.deploy.replay.ProgressListener;
@@ -21,7 +21,6 @@ import dev.counterweight.deploy.replay.ReplayPacing;
 import dev.counterweight.deploy.replay.Replayer;
 import dev.counterweight.jobs.weighting.SampleWeightingJob;
 import dev.counterweight.jobs.weighting.SampleWeightingSettings;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,9 +30,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
@@ -80,8 +76,16 @@ class StreamingMatchITCase {
                     ReplayPacing.asFastAsPossible(),
                     ProgressListener.NONE);
             runJob(bootstrap, dir);
-            streamed = read(bootstrap, "m-samples", Sample.class);
-            jobTables = tables(read(bootstrap, "m-weights", ClassWeights.class));
+            streamed =
+                    TopicReader.readAll(
+                            bootstrap, "m-samples", Sample.class, Duration.ofSeconds(30));
+            jobTables =
+                    tables(
+                            TopicReader.readAll(
+                                    bootstrap,
+                                    "m-weights",
+                                    ClassWeights.class,
+                                    Duration.ofSeconds(30)));
         }
 
         // The in-JVM path over the same events, with the same (default) settings.
@@ -222,40 +226,13 @@ class StreamingMatchITCase {
         m.put("job.restart-attempts", "0");
         m.put("job.parallelism", "2");
         SampleWeightingSettings settings = SampleWeightingSettings.from(Configuration.fromMap(m));
-        Configuration base = new Configuration();
-        base.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        base.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-        base.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        base.set(TaskManagerOptions.HOST, "127.0.0.1");
-        base.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        base.set(RestOptions.ADDRESS, "127.0.0.1");
-        base.set(RestOptions.BIND_PORT, "0");
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(
-                        2, SampleWeightingJob.flinkConfiguration(settings, base));
+                        2,
+                        SampleWeightingJob.flinkConfiguration(
+                                settings, LoopbackFlink.configuration()));
         new SampleWeightingJob(settings).buildWithKafka(env);
         env.execute("streaming-match");
-    }
-
-    private static <T extends org.apache.avro.specific.SpecificRecordBase> List<T> read(
-            String bootstrap, String topic, Class<T> type) {
-        AvroCodec<T> codec = AvroCodec.of(type);
-        List<T> out = new ArrayList<>();
-        TopicReader.read(
-                bootstrap,
-                topic,
-                TopicReader.Start.beginning(),
-                -1,
-                false,
-                Duration.ofSeconds(30),
-                r -> {
-                    try {
-                        out.add(codec.decode(r.value()));
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-        return out;
     }
 
     /** Table versions with their classes, parts merged. */

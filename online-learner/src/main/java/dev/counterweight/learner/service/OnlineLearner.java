@@ -12,6 +12,7 @@ import dev.counterweight.learner.backend.BackendSelector;
 import dev.counterweight.learner.model.Dl4jRankingModel;
 import dev.counterweight.learner.model.RankingModel;
 import dev.counterweight.learner.model.Scores;
+import dev.counterweight.learner.snapshot.PublishingHold;
 import dev.counterweight.learner.snapshot.QualityGate;
 import dev.counterweight.learner.snapshot.SnapshotStore;
 import java.io.IOException;
@@ -56,6 +57,7 @@ public final class OnlineLearner {
     private final LearnerSettings settings;
     private final SnapshotStore store;
     private final QualityGate gate;
+    private final PublishingHold hold = new PublishingHold();
     private final AvroCodec<Sample> samples = AvroCodec.of(Sample.class);
     private final AtomicBoolean stop = new AtomicBoolean();
 
@@ -69,7 +71,7 @@ public final class OnlineLearner {
     private long batches;
     private long skipped;
     private Map<String, Double> lastAnnouncedMetrics;
-    private volatile Status status = new Status(0, 0, 0, Map.of(), "starting", 0);
+    private volatile Status status = new Status(0, 0, 0, Map.of(), "starting", 0, 0, 0);
     private long firstSampleAt;
     private long trainingNanos;
     private volatile long finishWhenIdleNanos;
@@ -80,6 +82,10 @@ public final class OnlineLearner {
      *
      * @param trainingNanos wall time from the first sample read to the end of the newest batch
      *     (encoding, scoring, training; not snapshots), for throughput figures
+     * @param heldBackSnapshots snapshots the quality gate refused in a row since the last
+     *     announcement
+     * @param heldBackMillis how long publishing had been held back when this status was taken; 0
+     *     while snapshots pass
      */
     public record Status(
             long samplesTrained,
@@ -87,7 +93,9 @@ public final class OnlineLearner {
             long skipped,
             Map<String, Double> metrics,
             String state,
-            long trainingNanos) {}
+            long trainingNanos,
+            long heldBackSnapshots,
+            long heldBackMillis) {}
 
     public OnlineLearner(LearnerSettings settings) {
         this.settings = settings;
@@ -97,9 +105,10 @@ public final class OnlineLearner {
         this.gate =
                 new QualityGate(
                         settings.gateMaxAucDrop(),
-                        settings.gateMaxLoglossRise(),
+                        settings.gateMaxNeRise(),
                         settings.gateMinSamples(),
-                        settings.gateAucStandardErrors());
+                        settings.gateAucStandardErrors(),
+                        settings.gateMaxCalibrationRatio());
     }
 
     /** The feature-schema fingerprint snapshots of this learner carry. */
@@ -288,6 +297,7 @@ public final class OnlineLearner {
         sinceSnapshot = 0;
         if (violations.isEmpty()) {
             announce(producer, written);
+            hold.announced();
             lastAnnouncedMetrics = metrics;
             LOG.info(
                     "snapshot v{} published: {} samples trained, ctr.auc {}, ctcvr.auc {}",
@@ -296,7 +306,14 @@ public final class OnlineLearner {
                     fmt(metrics.get("ctr.auc")),
                     fmt(metrics.get("ctcvr.auc")));
         } else {
-            LOG.warn("snapshot v{} written but not announced: {}", next, violations);
+            hold.heldBack(System.currentTimeMillis());
+            LOG.warn(
+                    "snapshot v{} written but not announced ({} in a row, publishing held back for"
+                            + " {} s): {}",
+                    next,
+                    hold.snapshots(),
+                    hold.heldBackMillis(System.currentTimeMillis()) / 1000,
+                    violations);
         }
         commitForMonitoring(consumer);
         status = status("running");
@@ -468,7 +485,9 @@ public final class OnlineLearner {
                 skipped,
                 lastAnnouncedMetrics == null ? Map.of() : Map.copyOf(lastAnnouncedMetrics),
                 state,
-                trainingNanos);
+                trainingNanos,
+                hold.snapshots(),
+                hold.heldBackMillis(System.currentTimeMillis()));
     }
 
     private static String fmt(Double d) {

@@ -569,11 +569,14 @@ public final class QualityRunner {
         for (int epoch = 0; epoch < settings.offlineEpochs(); epoch++) {
             Collections.shuffle(train, random);
             for (int from = 0; from < train.size(); from += settings.batchSize()) {
-                model.train(
+                Batch b =
                         encoder.encode(
                                 train.subList(
-                                        from,
-                                        Math.min(train.size(), from + settings.batchSize()))));
+                                        from, Math.min(train.size(), from + settings.batchSize())));
+                if (model.iterations() == 0) {
+                    model.startAtBaseRates(b);
+                }
+                model.train(b);
             }
         }
         Metrics[] tail = scoreHoldOut(model, encoder, 1.0);
@@ -603,6 +606,10 @@ public final class QualityRunner {
             List<Float> weights,
             LossFeedback feedback,
             SampleImportance importance) {
+        // A new model starts at its first trained batch's base rates, as the learner's does.
+        if (model.iterations() == 0 && !batch.isEmpty()) {
+            model.startAtBaseRates(weighted(encoder.encode(batch), weights));
+        }
         // Test then train: every sample of the stream (dropped negatives too) is scored by the
         // model before any batch containing it is trained on.
         if (!toScore.isEmpty()) {
@@ -629,25 +636,28 @@ public final class QualityRunner {
                             row.getClick() && row.getConversion());
                 }
             }
-            float[] w = new float[weights.size()];
-            for (int i = 0; i < w.length; i++) {
-                w[i] = weights.get(i);
-            }
-            model.train(
-                    new Batch(
-                            b.userIdx(),
-                            b.itemIdx(),
-                            b.categoryIdx(),
-                            b.dense(),
-                            b.clickLabel(),
-                            b.conversionLabel(),
-                            w));
+            model.train(weighted(b, weights));
             batch.clear();
             weights.clear();
             if (feedback != null) {
                 feedback.trained();
             }
         }
+    }
+
+    private static Batch weighted(Batch b, List<Float> weights) {
+        float[] w = new float[weights.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = weights.get(i);
+        }
+        return new Batch(
+                b.userIdx(),
+                b.itemIdx(),
+                b.categoryIdx(),
+                b.dense(),
+                b.clickLabel(),
+                b.conversionLabel(),
+                w);
     }
 
     /** [recalibrated, raw] metrics of the model on the held-out tail. */

@@ -66,6 +66,8 @@ public final class Dl4jRankingModel implements RankingModel {
 
     static final String CTCVR_OUTPUT = "ctcvr";
     static final String CTR_PROB = "ctr_prob";
+    static final String CTR_LOGIT = "ctr_logit";
+    static final String CVR_LOGIT = "cvr_logit";
     static final String CVR_PROB = "cvr_prob";
     static final String CTCVR_PROB = "ctcvr_prob";
 
@@ -206,6 +208,73 @@ public final class Dl4jRankingModel implements RankingModel {
                 activations.get(CTR_PROB).toDoubleVector(),
                 activations.get(CVR_PROB).toDoubleVector(),
                 activations.get(CTCVR_PROB).toDoubleVector());
+    }
+
+    @Override
+    public void startAtBaseRates(Batch batch) {
+        Scores scores = score(batch);
+        int n = batch.size();
+        double[] ctrWeight = new double[n];
+        double[] cvrWeight = new double[n];
+        double weight = 0;
+        double clicks = 0;
+        double purchases = 0;
+        for (int i = 0; i < n; i++) {
+            double w = batch.weight()[i];
+            ctrWeight[i] = w;
+            cvrWeight[i] = w * batch.clickLabel()[i];
+            weight += w;
+            clicks += w * batch.clickLabel()[i];
+            purchases += w * batch.conversionLabel()[i];
+        }
+        // Jeffreys-smoothed rates: a first batch with a handful of clicks and no purchase must
+        // not start the CVR head at "never" (a run on the Taobao slice did: CTCVR 1000x too low).
+        if (weight > 0) {
+            shiftBias(CTR_LOGIT, scores.ctr(), ctrWeight, (clicks + 0.5) / (weight + 1));
+        }
+        if (clicks > 0) {
+            shiftBias(CVR_LOGIT, scores.cvr(), cvrWeight, (purchases + 0.5) / (clicks + 1));
+        }
+    }
+
+    /**
+     * Moves a head's bias by the shift {@code d} that solves {@code Σ w·σ(z + d) / Σ w = rate} over
+     * the batch's current logits {@code z} (bisection: the left side increases in {@code d}).
+     */
+    private void shiftBias(String layer, double[] probabilities, double[] weights, double rate) {
+        double target = Math.min(1 - 1e-4, Math.max(1e-4, rate));
+        double[] logits = new double[probabilities.length];
+        for (int i = 0; i < logits.length; i++) {
+            double p = Math.min(1 - 1e-12, Math.max(1e-12, probabilities[i]));
+            logits[i] = Math.log(p / (1 - p));
+        }
+        double lo = -60;
+        double hi = 60;
+        for (int iteration = 0; iteration < 200 && hi - lo > 1e-12; iteration++) {
+            double mid = (lo + hi) / 2;
+            if (weightedMeanSigmoid(logits, weights, mid) < target) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        INDArray bias = graph.getLayer(layer).getParam("b");
+        bias.assign(bias.getDouble(0) + (lo + hi) / 2);
+    }
+
+    private static double weightedMeanSigmoid(double[] logits, double[] weights, double shift) {
+        double sum = 0;
+        double total = 0;
+        for (int i = 0; i < logits.length; i++) {
+            sum += weights[i] / (1 + Math.exp(-(logits[i] + shift)));
+            total += weights[i];
+        }
+        return sum / total;
+    }
+
+    /** The output bias of a head's logit layer ({@code ctr_logit}, {@code cvr_logit}). */
+    double outputBias(String layer) {
+        return graph.getLayer(layer).getParam("b").getDouble(0);
     }
 
     @Override

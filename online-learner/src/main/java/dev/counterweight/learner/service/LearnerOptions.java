@@ -143,9 +143,10 @@ public final class LearnerOptions {
                     .withDescription(
                             "... and its CTR and CTCVR calibration in the large (weighted mean"
                                     + " score over weighted mean label: what the weighted loss"
-                                    + " trains the raw score towards) within [1/r, r] for this r,"
-                                    + " widened by learner.gate.auc-standard-errors standard"
-                                    + " errors of the ratio's logarithm. Must be > 1.");
+                                    + " trains the raw score towards) off by at most this factor"
+                                    + " more than the last announced one's, widened by"
+                                    + " learner.gate.auc-standard-errors standard errors of the"
+                                    + " difference of the ratios' logarithms. Must be > 1.");
 
     public static final ConfigOption<Long> GATE_MIN_SAMPLES =
             ConfigOptions.key("learner.gate.min-samples")

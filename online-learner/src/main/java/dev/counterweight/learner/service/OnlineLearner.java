@@ -9,6 +9,7 @@ import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.connectors.kafka.KafkaPreflight;
 import dev.counterweight.learner.backend.BackendInfo;
 import dev.counterweight.learner.backend.BackendSelector;
+import dev.counterweight.learner.model.Batch;
 import dev.counterweight.learner.model.Dl4jRankingModel;
 import dev.counterweight.learner.model.RankingModel;
 import dev.counterweight.learner.model.Scores;
@@ -62,6 +63,10 @@ public final class OnlineLearner {
     private final AtomicBoolean stop = new AtomicBoolean();
 
     private RankingModel model;
+
+    /** A new model (no snapshot to resume) starts at the first batch's base rates. */
+    private boolean startAtBaseRates;
+
     private SampleEncoder encoder;
     private ProgressiveEvaluator evaluator;
     private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
@@ -248,7 +253,12 @@ public final class OnlineLearner {
             Map<TopicPartition, Long> pendingNext,
             KafkaProducer<byte[], byte[]> producer) {
         // Progressive validation: the scores are taken before the step trains on the batch.
-        Scores scores = model.scoreAndTrain(encoder.encode(pending));
+        Batch batch = encoder.encode(pending);
+        if (startAtBaseRates) {
+            model.startAtBaseRates(batch);
+            startAtBaseRates = false;
+        }
+        Scores scores = model.scoreAndTrain(batch);
         evaluator.add(pending, scores);
         samplesTrained += pending.size();
         sinceSnapshot += pending.size();
@@ -375,6 +385,7 @@ public final class OnlineLearner {
         String expected = fingerprint(fresh);
         if (latest.isEmpty()) {
             model = fresh;
+            startAtBaseRates = true;
             LOG.info("no snapshot in {}: starting a new model {}", store.dir(), expected);
         } else {
             ModelSnapshot m = latest.get();

@@ -20,10 +20,12 @@ import java.util.Map;
  *       stretch of the stream with more clicks raised it by 10–20 % and held back every later
  *       snapshot of a long replay, although the model had not got worse;
  *   <li>its CTR and CTCVR calibration in the large ({@code ctr.calibration.weighted}, weighted mean
- *       score over weighted mean label, which the weighted loss trains the raw score towards) lies
- *       in {@code [1/r, r]} for {@code r = maxCalibrationRatio}, widened in log space by {@code
- *       standardErrors} standard errors ({@code ctr.calibration.log-se}). This check does not
- *       depend on the last snapshot, so it also applies to the first one.
+ *       score over weighted mean label, which the weighted loss trains the raw score towards) is
+ *       off by at most a factor {@code maxCalibrationRatio} more than the last announced one's
+ *       ({@code |ln now| <= |ln before| + ln r}), widened by {@code standardErrors} standard errors
+ *       of the difference ({@code ctr.calibration.log-se}). Relative, like the other checks: an
+ *       absolute bound refused the first snapshot of every local run, whose CTCVR head had seen a
+ *       few dozen purchases.
  * </ul>
  *
  * Metrics undefined on either side (NaN or absent) are not compared.
@@ -84,22 +86,6 @@ public record QualityGate(
                             evaluated, minSamples));
             return out;
         }
-        for (String task : TASKS) {
-            double ratio = candidate.getOrDefault(task + ".calibration.weighted", Double.NaN);
-            if (!(ratio > 0) || !Double.isFinite(ratio)) {
-                continue;
-            }
-            double se = candidate.getOrDefault(task + ".calibration.log-se", 0.0);
-            double bound =
-                    Math.log(maxCalibrationRatio)
-                            + (Double.isFinite(se) ? aucStandardErrors * se : 0);
-            if (Math.abs(Math.log(ratio)) > bound) {
-                out.add(
-                        String.format(
-                                "%s.calibration.weighted is %.3f, outside [%.3f, %.3f]",
-                                task, ratio, Math.exp(-bound), Math.exp(bound)));
-            }
-        }
         if (last == null) {
             return out;
         }
@@ -116,6 +102,27 @@ public record QualityGate(
                         String.format(
                                 "%s fell from %.4f to %.4f (tolerance %.4f)",
                                 key, before, now, tolerance));
+            }
+        }
+        for (String task : TASKS) {
+            double now = candidate.getOrDefault(task + ".calibration.weighted", Double.NaN);
+            double before = last.getOrDefault(task + ".calibration.weighted", Double.NaN);
+            if (!(now > 0) || !(before > 0) || !Double.isFinite(now) || !Double.isFinite(before)) {
+                continue;
+            }
+            double seNow = candidate.getOrDefault(task + ".calibration.log-se", Double.NaN);
+            double seBefore = last.getOrDefault(task + ".calibration.log-se", Double.NaN);
+            double noise =
+                    Double.isFinite(seNow) && Double.isFinite(seBefore)
+                            ? aucStandardErrors * Math.hypot(seNow, seBefore)
+                            : 0;
+            double allowed = Math.abs(Math.log(before)) + Math.log(maxCalibrationRatio) + noise;
+            if (Math.abs(Math.log(now)) > allowed) {
+                out.add(
+                        String.format(
+                                "%s.calibration.weighted moved from %.3f to %.3f (allowed within"
+                                        + " [%.3f, %.3f])",
+                                task, before, now, Math.exp(-allowed), Math.exp(allowed)));
             }
         }
         for (String task : TASKS) {

@@ -49,6 +49,65 @@ class Dl4jRankingModelTest {
         return Stream.of(SHARED_BOTTOM, MMOE);
     }
 
+    /**
+     * After the start, the batch's weighted mean predicted CTR is its weighted click rate and the
+     * clicked rows' weighted mean predicted CVR their weighted purchase rate, both recomputed here
+     * by brute force from the scores.
+     */
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void startsAtTheWeightedBaseRatesOfItsFirstBatch(ModelConfig config) {
+        Batch unweighted = TestingBatches.random(config, 200, 5);
+        float[] w = new float[200];
+        SplittableRandom rnd = new SplittableRandom(9);
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (0.1 + 3 * rnd.nextDouble());
+        }
+        Batch batch = TestingBatches.withWeights(unweighted, w);
+        Dl4jRankingModel model = Dl4jRankingModel.create(config);
+
+        model.startAtBaseRates(batch);
+
+        Scores scores = model.score(batch);
+        double total = 0;
+        double clicks = 0;
+        double purchases = 0;
+        double predictedClicks = 0;
+        double predictedPurchases = 0;
+        for (int i = 0; i < 200; i++) {
+            double click = batch.clickLabel()[i];
+            total += w[i];
+            clicks += w[i] * click;
+            purchases += w[i] * batch.conversionLabel()[i];
+            predictedClicks += w[i] * scores.ctr()[i];
+            predictedPurchases += w[i] * click * scores.cvr()[i];
+        }
+        assertThat(predictedClicks / total).isCloseTo((clicks + 0.5) / (total + 1), within(1e-9));
+        assertThat(predictedPurchases / clicks)
+                .isCloseTo((purchases + 0.5) / (clicks + 1), within(1e-9));
+    }
+
+    @Test
+    void aBatchWithoutClicksLeavesTheConversionBiasAlone() {
+        Batch noClicks = TestingBatches.random(SHARED_BOTTOM, 50, 3);
+        java.util.Arrays.fill(noClicks.clickLabel(), 0f);
+        java.util.Arrays.fill(noClicks.conversionLabel(), 0f);
+        Dl4jRankingModel model = Dl4jRankingModel.create(SHARED_BOTTOM);
+        double cvrBias = model.outputBias("cvr_logit");
+        model.startAtBaseRates(noClicks);
+        // No clicks: the CTR target is the smoothed 0.5 / 51; the CVR head is untouched.
+        assertThat(mean(model.score(noClicks).ctr())).isCloseTo(0.5 / 51, within(1e-9));
+        assertThat(model.outputBias("cvr_logit")).isEqualTo(cvrBias);
+    }
+
+    private static double mean(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return sum / values.length;
+    }
+
     @Test
     void embeddingTablesKeepTheirVocabularySizes() {
         ComputationGraph graph = Dl4jRankingModel.create(SHARED_BOTTOM).graph();

@@ -69,30 +69,36 @@ class QualityGateTest {
     }
 
     @Test
-    void aMiscalibratedSnapshotFailsEvenWithoutABaseline() {
+    void calibrationMayNotDriftFurtherFromOneThanTheAnnouncedSnapshotsByMoreThanTheRatio() {
         QualityGate calibrated = new QualityGate(0.02, 0.05, 0, 2.0, 1.5);
+        Map<String, Double> announced =
+                Map.of("ctr.calibration.weighted", 1.1, "ctr.calibration.log-se", 0.01);
+        // 1.1 -> 2.0: |ln 2| = 0.693 > ln 1.1 + ln 1.5 + 2 * sqrt(2) * 0.01 = 0.529.
         assertThat(
                         calibrated.violations(
                                 Map.of(
                                         "ctr.calibration.weighted",
                                         2.0,
                                         "ctr.calibration.log-se",
-                                        0.02),
-                                null))
+                                        0.01),
+                                announced))
                 .singleElement()
                 .asString()
-                .contains("ctr.calibration.weighted is 2.000");
+                .contains("ctr.calibration.weighted moved from 1.100 to 2.000");
+        // Under-prediction counts the same as over-prediction.
+        assertThat(calibrated.violations(Map.of("ctr.calibration.weighted", 0.55), announced))
+                .hasSize(1);
+        assertThat(calibrated.violations(Map.of("ctr.calibration.weighted", 1.5), announced))
+                .isEmpty();
+        // Moving towards 1 always passes, and so does the first snapshot.
         assertThat(
                         calibrated.violations(
-                                Map.of(
-                                        "ctcvr.calibration.weighted",
-                                        0.55,
-                                        "ctcvr.calibration.log-se",
-                                        0.02),
-                                null))
-                .hasSize(1);
-        assertThat(calibrated.violations(Map.of("ctr.calibration.weighted", 1.3), null)).isEmpty();
-        // Few purchases: ln 2 = 0.69 is within ln 1.5 + 2 * 0.3 = 1.01.
+                                Map.of("ctcvr.calibration.weighted", 1.0),
+                                Map.of("ctcvr.calibration.weighted", 0.001)))
+                .isEmpty();
+        assertThat(calibrated.violations(Map.of("ctcvr.calibration.weighted", 0.001), null))
+                .isEmpty();
+        // Few purchases: the noise of both windows widens the band.
         assertThat(
                         calibrated.violations(
                                 Map.of(
@@ -100,7 +106,11 @@ class QualityGateTest {
                                         2.0,
                                         "ctcvr.calibration.log-se",
                                         0.3),
-                                null))
+                                Map.of(
+                                        "ctcvr.calibration.weighted",
+                                        1.0,
+                                        "ctcvr.calibration.log-se",
+                                        0.3)))
                 .isEmpty();
         assertThatThrownBy(() -> new QualityGate(0.02, 0.05, 0, 2.0, 1.0))
                 .hasMessageContaining("maxCalibrationRatio");

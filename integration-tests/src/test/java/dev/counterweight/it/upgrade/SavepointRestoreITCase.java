@@ -1,6 +1,7 @@
 package dev.counterweight.it.upgrade;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.counterweight.avro.ClassWeights;
 import dev.counterweight.avro.DeadLetter;
@@ -70,13 +71,14 @@ class SavepointRestoreITCase {
     private static JobOutput before;
     private static JobOutput after;
     private static long restarts;
+    private static Path work;
 
     @BeforeAll
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     static void restoreAndFinish() throws Exception {
         long started = System.nanoTime();
         fixture = new SavepointFixture(resource(FIXTURE));
-        Path work = ItConfig.workDir(SavepointRestoreITCase.class);
+        work = ItConfig.workDir(SavepointRestoreITCase.class);
         broker = KafkaBrokerProcess.start(work.resolve("kafka"), Map.of());
         broker.createCounterweightTopics(2);
 
@@ -93,19 +95,8 @@ class SavepointRestoreITCase {
         settings = WeightingJobOptions.settings(options);
         SampleWeightingJob.preflight(settings);
 
-        // Restore a copy: the fixture in the source tree is never written.
-        Path savepoint = work.resolve("savepoint-0.1.0");
-        SavepointFixtureGeneratorITCase.copyRecursively(fixture.savepoint(), savepoint);
         int restPort = EmbeddedKafkaBroker.freePort();
-        Configuration flink =
-                SampleWeightingJob.flinkConfiguration(settings, LocalFlink.loopback(restPort));
-        // No pipeline.max-parallelism here: the job sets its own.
-        flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
-        flink.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createLocalEnvironment(2, flink);
-        new SampleWeightingJob(settings).buildWithKafka(env);
-        JobClient job = env.executeAsync("savepoint-restore-0.1.0");
+        JobClient job = startFromSavepoint(settings, restPort, "savepoint-0.1.0");
         String jobId = job.getJobID().toHexString();
         FlinkRestClient rest = new FlinkRestClient("http://127.0.0.1:" + restPort);
         try (Admin admin = broker.admin()) {
@@ -136,6 +127,25 @@ class SavepointRestoreITCase {
                 before.tables().size(),
                 after.tables().size(),
                 (System.nanoTime() - started) / 1_000_000_000L);
+    }
+
+    /**
+     * Starts the job from a copy of the fixture's savepoint (the fixture in the source tree is
+     * never written), unclaimed state not allowed. No pipeline.max-parallelism: the job sets its
+     * own.
+     */
+    private static JobClient startFromSavepoint(
+            SampleWeightingSettings settings, int restPort, String copy) throws Exception {
+        Path savepoint = work.resolve(copy);
+        SavepointFixtureGeneratorITCase.copyRecursively(fixture.savepoint(), savepoint);
+        Configuration flink =
+                SampleWeightingJob.flinkConfiguration(settings, LocalFlink.loopback(restPort));
+        flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
+        flink.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(2, flink);
+        new SampleWeightingJob(settings).buildWithKafka(env);
+        return env.executeAsync("savepoint-restore-0.1.0");
     }
 
     @AfterAll
@@ -183,6 +193,27 @@ class SavepointRestoreITCase {
                 .as("table versions continue after the restore")
                 .isNotEmpty()
                 .allMatch(t -> t.getVersion() > before.tables().size());
+    }
+
+    @Test
+    void anotherMaxParallelismCannotRestoreTheSavepoint() throws Exception {
+        Map<String, String> options = new LinkedHashMap<>(fixture.options());
+        options.put("kafka.bootstrap-servers", broker.bootstrapServers());
+        options.put("job.checkpoint-dir", work.resolve("checkpoints-128").toUri().toString());
+        options.put("job.restart-attempts", "0");
+        options.put("job.max-parallelism", "128");
+        SampleWeightingSettings at128 = WeightingJobOptions.settings(options);
+        assertThatThrownBy(
+                        () ->
+                                startFromSavepoint(
+                                                at128,
+                                                EmbeddedKafkaBroker.freePort(),
+                                                "savepoint-0.1.0-at-128")
+                                        .getJobExecutionResult()
+                                        .get(2, TimeUnit.MINUTES))
+                .hasStackTraceContaining("Max parallelism mismatch")
+                .hasStackTraceContaining("max parallelism 720")
+                .hasStackTraceContaining("max parallelism 128");
     }
 
     @Test

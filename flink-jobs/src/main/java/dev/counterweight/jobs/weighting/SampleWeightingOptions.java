@@ -399,6 +399,19 @@ public final class SampleWeightingOptions {
                                     + " run -p', parallelism.default). Set it for REST or Web UI"
                                     + " submissions, which otherwise run at 1.");
 
+    public static final ConfigOption<Integer> MAX_PARALLELISM =
+            ConfigOptions.key("job.max-parallelism")
+                    .intType()
+                    .defaultValue(720)
+                    .withDescription(
+                            "Max parallelism of the keyed operators: the number of key groups"
+                                    + " their state is split into, fixed for the life of the"
+                                    + " job's state (a savepoint restores only with the same"
+                                    + " value). The parallelism can be changed up to it. Set by"
+                                    + " the job (the global weight table keeps 1); a different"
+                                    + " pipeline.max-parallelism in the Flink configuration fails"
+                                    + " the start.");
+
     public static final ConfigOption<String> JOB_NAME =
             ConfigOptions.key("job.name")
                     .stringType()
@@ -459,6 +472,7 @@ public final class SampleWeightingOptions {
                 RESTART_ATTEMPTS,
                 RESTART_DELAY,
                 PARALLELISM,
+                MAX_PARALLELISM,
                 JOB_NAME);
     }
 }

@@ -57,12 +57,16 @@ public record SampleWeightingSettings(
         int restartAttempts,
         Duration restartDelay,
         int parallelism,
+        int maxParallelism,
         String jobName,
         String classLossTopic,
         LossAwareConfig lossAware)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
+
+    /** Flink's upper bound of a max parallelism (key groups are numbered in 15 bits). */
+    static final int UPPER_BOUND_MAX_PARALLELISM = 1 << 15;
 
     /** Reads and validates every option; throws {@link IllegalArgumentException} naming the key. */
     public static SampleWeightingSettings from(Configuration config) {
@@ -127,6 +131,19 @@ public record SampleWeightingSettings(
         if (parallelism == 0 || parallelism < -1) {
             throw invalid(PARALLELISM, parallelism, "-1 or a positive number");
         }
+        int maxParallelism = config.get(MAX_PARALLELISM);
+        if (maxParallelism < 1 || maxParallelism > UPPER_BOUND_MAX_PARALLELISM) {
+            throw invalid(
+                    MAX_PARALLELISM,
+                    maxParallelism,
+                    "between 1 and " + UPPER_BOUND_MAX_PARALLELISM);
+        }
+        if (parallelism > maxParallelism) {
+            throw invalid(
+                    PARALLELISM,
+                    parallelism,
+                    "at most " + MAX_PARALLELISM.key() + " (" + maxParallelism + ")");
+        }
         return new SampleWeightingSettings(
                 bootstrap,
                 ClientProperties.withPrefix(config.toMap(), KAFKA_PROPERTIES_PREFIX),
@@ -164,6 +181,7 @@ public record SampleWeightingSettings(
                 atLeast(config, RESTART_ATTEMPTS, 0),
                 nonNegative(config, RESTART_DELAY),
                 parallelism,
+                maxParallelism,
                 nonBlank(config, JOB_NAME),
                 nonBlank(config, CLASS_LOSS_TOPIC),
                 lossAware);

@@ -33,6 +33,7 @@ class SampleWeightingSettingsTest {
         assertThat(s.attribution().windowMillis()).isEqualTo(Duration.ofMinutes(30).toMillis());
         assertThat(s.checkpointDir()).isNull();
         assertThat(s.parallelism()).isEqualTo(-1);
+        assertThat(s.maxParallelism()).isEqualTo(720);
     }
 
     @Test
@@ -142,5 +143,33 @@ class SampleWeightingSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("kafka.starting-offsets")
                 .hasMessageContaining("yesterday");
+    }
+
+    @Test
+    void maxParallelismOutOfRangeOrBelowTheParallelismFailsNamingTheKey() {
+        for (String bad : new String[] {"0", "-1", "32769"}) {
+            assertThatThrownBy(
+                            () ->
+                                    SampleWeightingSettings.from(
+                                            withBootstrap(Map.of("job.max-parallelism", bad))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("job.max-parallelism")
+                    .hasMessageContaining("'" + bad + "'");
+        }
+        assertThatThrownBy(
+                        () ->
+                                SampleWeightingSettings.from(
+                                        withBootstrap(
+                                                Map.of(
+                                                        "job.max-parallelism", "4",
+                                                        "job.parallelism", "8"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("job.parallelism")
+                .hasMessageContaining("job.max-parallelism (4)");
+        assertThat(
+                        SampleWeightingSettings.from(
+                                        withBootstrap(Map.of("job.max-parallelism", "32768")))
+                                .maxParallelism())
+                .isEqualTo(32768);
     }
 }

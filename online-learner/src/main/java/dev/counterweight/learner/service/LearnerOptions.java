@@ -171,8 +171,9 @@ public final class LearnerOptions {
                     .withDescription(
                             "A sample with a feature of larger magnitude is dead-lettered"
                                     + " (FEATURE_OUT_OF_RANGE; NaN and infinities are"
-                                    + " NON_FINITE_FEATURE). Decayed counts of a popular item reach"
-                                    + " millions, so the bound is far above them.");
+                                    + " NON_FINITE_FEATURE): a sanity bound against corrupt"
+                                    + " producers; inputs are squashed with sign(x)·log1p|x|, so it"
+                                    + " can be generous.");
 
     public static final ConfigOption<Double> VALIDATION_MAX_WEIGHT =
             ConfigOptions.key("learner.validation.max-weight")

@@ -45,6 +45,7 @@ class LearnerDeadLetterITCase {
 
     private static final String POISONED = "poisoned-samples";
     private static final String CLEAN = "clean-samples";
+    private static final String DIVERGING = "diverging-samples";
     private static final int GOOD = 1_500;
 
     @TempDir static Path dir;
@@ -55,7 +56,10 @@ class LearnerDeadLetterITCase {
         broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"));
         broker.createTopics(Topics.all(1).stream().map(t -> t.toNewTopic((short) 1)).toList());
         broker.createTopics(
-                List.of(new NewTopic(POISONED, 1, (short) 1), new NewTopic(CLEAN, 1, (short) 1)));
+                List.of(
+                        new NewTopic(POISONED, 1, (short) 1),
+                        new NewTopic(CLEAN, 1, (short) 1),
+                        new NewTopic(DIVERGING, 1, (short) 1)));
     }
 
     @AfterAll
@@ -168,7 +172,47 @@ class LearnerDeadLetterITCase {
                         new PartitionOffset(POISONED, 0, (long) poisoned.size() + tail.size()));
     }
 
+    /**
+     * Valid samples whose steps turn non-finite: a learning rate of 1e35 makes the first Adam step
+     * move every parameter by about 1e35, and every later forward pass overflows float. The learner
+     * refuses those batches, keeps the parameters of the first step, moves its offsets past them
+     * and keeps running.
+     */
+    @Test
+    void batchesWithANonFiniteStepAreNotAppliedAndTheLearnerGoesOn() throws Exception {
+        List<Sample> samples = SyntheticSamples.learnable(1_024, 8);
+        AvroCodec<Sample> codec = AvroCodec.of(Sample.class);
+        produce(DIVERGING, samples.stream().map(codec::encode).toList());
+        Path snapshots = dir.resolve("diverging");
+        Map<String, String> m = options(snapshots, DIVERGING);
+        m.put("model.learning-rate", "1e35");
+        LearnerSettings settings = LearnerSettings.from(Configuration.fromMap(m));
+
+        OnlineLearner.Status status = new OnlineLearner(settings).run();
+
+        assertThat(status.state()).isEqualTo("stopped");
+        assertThat(status.batchesRejected()).isEqualTo(7);
+        assertThat(status.samplesTrained()).isEqualTo(128);
+        assertThat(status.skipped()).isZero();
+        SnapshotStore store = new SnapshotStore(snapshots, "ranker", 100);
+        ModelSnapshot last = store.latestValid().orElseThrow();
+        assertThat(last.getConsumerOffsets())
+                .containsExactly(new PartitionOffset(DIVERGING, 0, 1_024L));
+        Dl4jRankingModel model =
+                (Dl4jRankingModel) RankingModel.load(store.modelFile(last.getVersion()));
+        Dl4jRankingModel firstStepOnly = Dl4jRankingModel.create(settings.model());
+        firstStepOnly.train(new SampleEncoder(settings.model()).encode(samples.subList(0, 128)));
+        assertThat(model.iterations()).isEqualTo(1);
+        assertThat(model.parameterVector()).isEqualTo(firstStepOnly.parameterVector());
+        assertThat(model.updaterStateVector()).isEqualTo(firstStepOnly.updaterStateVector());
+        assertThat(java.util.Arrays.stream(model.parameterVector())).allMatch(Double::isFinite);
+    }
+
     private static LearnerSettings settings(Path snapshots, String topic) {
+        return LearnerSettings.from(Configuration.fromMap(options(snapshots, topic)));
+    }
+
+    private static Map<String, String> options(Path snapshots, String topic) {
         Map<String, String> m = new HashMap<>();
         m.put("learner.bootstrap-servers", broker.bootstrapServers());
         m.put("learner.samples-topic", topic);
@@ -192,7 +236,7 @@ class LearnerDeadLetterITCase {
         m.put("model.bottom-layers", "16");
         m.put("model.tower-width", "8");
         m.put("model.learning-rate", "0.01");
-        return LearnerSettings.from(Configuration.fromMap(m));
+        return m;
     }
 
     private static List<RecordMetadata> produce(String topic, List<byte[]> values)

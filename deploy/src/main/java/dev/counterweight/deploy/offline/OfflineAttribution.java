@@ -1,10 +1,12 @@
 package dev.counterweight.deploy.offline;
 
 import dev.counterweight.avro.UserEvent;
+import dev.counterweight.connectors.events.UserEvents;
 import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.core.attribution.Action;
 import dev.counterweight.core.attribution.AttributionRules;
 import dev.counterweight.core.attribution.ClassKeyMode;
+import dev.counterweight.core.attribution.EventOrder;
 import dev.counterweight.core.attribution.ExposureWindow;
 import dev.counterweight.core.decay.HalfLife;
 import dev.counterweight.core.features.ActivityCounts;
@@ -12,6 +14,7 @@ import dev.counterweight.jobs.weighting.SampleWeightingOptions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -96,15 +99,14 @@ public final class OfflineAttribution {
     /**
      * Attributes labels and computes features.
      *
-     * @param events the events, in any order (sorted here by event time, then event id)
+     * @param events the events, in any order (sorted here in the job's {@link EventOrder})
      * @param settings rules and feature settings
      * @return the samples in sample-time ({@code closedAt}, then sample id) order
      */
     public static List<AttributedSample> attribute(List<UserEvent> events, Settings settings) {
         AttributionRules rules = settings.rules();
         List<UserEvent> sorted = new ArrayList<>(events);
-        sorted.sort(
-                Comparator.comparing(UserEvent::getEventTime).thenComparing(UserEvent::getEventId));
+        sorted.sort(UserEvents.ORDER);
         Map<String, Pending> pending = new HashMap<>();
         PriorityQueue<Pending> closing =
                 new PriorityQueue<>(
@@ -116,8 +118,8 @@ public final class OfflineAttribution {
             while (!closing.isEmpty() && closing.peek().window.closesAt(rules) < t) {
                 close(closing.poll(), rules, raw);
             }
-            String key = attributionKey(e);
-            Action action = actionOf(e);
+            String key = UserEvents.userAttributionKey(e);
+            Action action = UserEvents.actionOf(e);
             Pending p = pending.get(key);
             if (p == null) {
                 if (action == Action.EXPOSURE) {
@@ -134,8 +136,12 @@ public final class OfflineAttribution {
         while (!closing.isEmpty()) {
             close(closing.poll(), rules, raw);
         }
+        // User features in emission order, as the job's attribution step computes them when it
+        // emits (at one time: corrections of that time's purchases, then closes by exposure id);
+        // item and category features in sample-time order, as the job's feature steps do.
+        Map<Raw, float[]> userFeatures = userFeatures(raw, settings);
         raw.sort(Comparator.comparingLong(Raw::closedAt).thenComparing(Raw::sampleId));
-        return withFeatures(raw, settings);
+        return withFeatures(raw, userFeatures, settings);
     }
 
     /**
@@ -213,9 +219,28 @@ public final class OfflineAttribution {
         }
     }
 
-    private static List<AttributedSample> withFeatures(List<Raw> raw, Settings settings) {
+    private static Map<Raw, float[]> userFeatures(List<Raw> raw, Settings settings) {
         HalfLife h = settings.featureHalfLife();
         Map<String, ActivityCounts> users = new HashMap<>();
+        Map<Raw, float[]> out = new IdentityHashMap<>();
+        for (Raw r : raw) {
+            ActivityCounts counts =
+                    users.computeIfAbsent(
+                            r.pending().exposure.getUserId(), k -> new ActivityCounts());
+            out.put(
+                    r,
+                    counts.valuesAt(
+                            r.closedAt(), h, settings.priorClicks(), settings.priorExposures()));
+            if (!r.correction()) {
+                counts.add(r.closedAt(), r.clickLabel(), r.conversionLabel(), h);
+            }
+        }
+        return out;
+    }
+
+    private static List<AttributedSample> withFeatures(
+            List<Raw> raw, Map<Raw, float[]> userFeatures, Settings settings) {
+        HalfLife h = settings.featureHalfLife();
         Map<String, ActivityCounts> items = new HashMap<>();
         Map<String, ActivityCounts> categories = new HashMap<>();
         List<AttributedSample> out = new ArrayList<>(raw.size());
@@ -226,12 +251,10 @@ public final class OfflineAttribution {
             List<Float> dense = e.getFeatures() == null ? List.of() : e.getFeatures();
             float[] f = new float[FeatureLayout.DENSE + dense.size()];
             long t = r.closedAt();
+            System.arraycopy(
+                    userFeatures.get(r), 0, f, FeatureLayout.USER, ActivityCounts.FEATURES);
             for (var entity :
                     List.of(
-                            Map.entry(
-                                    FeatureLayout.USER,
-                                    users.computeIfAbsent(
-                                            e.getUserId(), k -> new ActivityCounts())),
                             Map.entry(
                                     FeatureLayout.ITEM,
                                     items.computeIfAbsent(
@@ -272,22 +295,5 @@ public final class OfflineAttribution {
                             f));
         }
         return out;
-    }
-
-    /** The job's attribution key: user, then request (if any) and item. */
-    static String attributionKey(UserEvent e) {
-        return e.getRequestId() == null
-                ? e.getUserId() + '\u0001' + e.getItemId()
-                : e.getUserId() + '\u0001' + e.getRequestId() + '\u0001' + e.getItemId();
-    }
-
-    static Action actionOf(UserEvent e) {
-        return switch (e.getType()) {
-            case IMPRESSION -> Action.EXPOSURE;
-            case CLICK -> Action.CLICK;
-            case CART -> Action.CART;
-            case FAV -> Action.FAV;
-            case PURCHASE -> Action.PURCHASE;
-        };
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.counterweight.avro.ClassWeight;
 import dev.counterweight.avro.ClassWeights;
+import dev.counterweight.avro.EventType;
 import dev.counterweight.avro.Sample;
 import dev.counterweight.avro.UserEvent;
 import dev.counterweight.connectors.dataset.DataSets;
@@ -23,10 +24,13 @@ import dev.counterweight.jobs.weighting.SampleWeightingJob;
 import dev.counterweight.jobs.weighting.SampleWeightingSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
@@ -58,7 +62,43 @@ class StreamingMatchITCase {
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void inJvmSamplesAndTablesEqualTheJobsOnASlice(@TempDir Path dir) throws Exception {
-        List<UserEvent> events = events();
+        assertJobAndInJvmPathAgree(events(), dir);
+    }
+
+    /**
+     * Same-millisecond ties everywhere, with event ids chosen against the tie rule: a click and a
+     * purchase logged in the exposure's millisecond carry smaller ids than the exposure (ordering
+     * by id alone would apply them first and lose them), new exposures land on the instant older
+     * windows of the same user close, and late purchases (corrections) land on the instant another
+     * window of the same user closes, so the order of a correction and a close at one time decides
+     * the user features. Both paths must apply {@link
+     * dev.counterweight.core.attribution.EventOrder} and give the same samples.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void sameMillisecondTiesGiveTheSameSamplesOnBothPaths(@TempDir Path dir) throws Exception {
+        List<UserEvent> events = tieEvents();
+        List<AttributedSample> offline =
+                OfflineAttribution.attribute(events, OfflineAttribution.Settings.jobDefaults());
+        // The stream exercises what it claims: same-time clicks attributed, corrections present.
+        List<String> clickedAtExposure = new ArrayList<>();
+        for (UserEvent e : events) {
+            if (e.getType() == EventType.CLICK) {
+                clickedAtExposure.add(e.getEventId().replace("-a-click", "-z-exposure"));
+            }
+        }
+        assertThat(clickedAtExposure).isNotEmpty();
+        Map<String, Boolean> clicked = new HashMap<>();
+        offline.forEach(s -> clicked.put(s.sampleId(), s.click()));
+        for (String exposure : clickedAtExposure) {
+            assertThat(clicked.get(exposure)).as("click label of %s", exposure).isTrue();
+        }
+        assertThat(offline).anyMatch(AttributedSample::correction);
+        assertJobAndInJvmPathAgree(events, dir);
+    }
+
+    private static void assertJobAndInJvmPathAgree(List<UserEvent> events, Path dir)
+            throws Exception {
         List<Sample> streamed;
         Map<Long, Map<String, ClassWeight>> jobTables;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"))) {
@@ -209,6 +249,67 @@ class StreamingMatchITCase {
         LOG.warn("no shared Taobao file: matching on the seeded synthetic generator instead");
         return SyntheticEventGenerator.generate(
                 SyntheticEventGenerator.Config.defaults(42).withExposures(EVENTS / 2));
+    }
+
+    /** Whole-second times, 10 minutes apart per user, so windows close on others' instants. */
+    static List<UserEvent> tieEvents() {
+        long base = Instant.parse("2026-01-05T08:00:00Z").toEpochMilli();
+        long step = Duration.ofMinutes(10).toMillis();
+        long window = Duration.ofMinutes(30).toMillis();
+        Random random = new Random(7);
+        List<UserEvent> events = new ArrayList<>();
+        for (int u = 0; u < 40; u++) {
+            String user = "u" + u;
+            for (int k = 0; k < 12; k++) {
+                long t = base + k * step;
+                String item = "i" + (u * 31 + k) % 50;
+                String category = "c" + (u + k) % 7;
+                // Ids count down, so a correction of an earlier exposure sorts after a later close.
+                String id = String.format("e%02d-%02d", u, 99 - k);
+                events.add(
+                        tieEvent(
+                                id + "-z-exposure", user, item, category, EventType.IMPRESSION, t));
+                int r = random.nextInt(4);
+                if (r == 0) {
+                    events.add(tieEvent(id + "-a-click", user, item, category, EventType.CLICK, t));
+                } else if (r == 1) {
+                    events.add(tieEvent(id + "-a-click", user, item, category, EventType.CLICK, t));
+                    events.add(
+                            tieEvent(id + "-b-buy", user, item, category, EventType.PURCHASE, t));
+                } else if (r == 2 && k > 0) {
+                    // A late purchase of the previous exposure's item, at the instant the window
+                    // of this exposure closes: a correction and a close at one time.
+                    String previous = "i" + (u * 31 + k - 1) % 50;
+                    String previousCategory = "c" + (u + k - 1) % 7;
+                    events.add(
+                            tieEvent(
+                                    id + "-late-buy",
+                                    user,
+                                    previous,
+                                    previousCategory,
+                                    EventType.PURCHASE,
+                                    t + window));
+                }
+            }
+        }
+        events.sort(Comparator.comparing(UserEvent::getEventTime));
+        return events;
+    }
+
+    private static UserEvent tieEvent(
+            String id, String user, String item, String category, EventType type, long time) {
+        return UserEvent.newBuilder()
+                .setEventId(id)
+                .setUserId(user)
+                .setItemId(item)
+                .setCategoryId(category)
+                .setType(type)
+                .setEventTime(Instant.ofEpochMilli(time))
+                .setRequestId(null)
+                .setPosition(null)
+                .setPrice(null)
+                .setFeatures(new ArrayList<>())
+                .build();
     }
 
     private static void runJob(String bootstrap, Path dir) throws Exception {

@@ -1,9 +1,11 @@
 package dev.counterweight.jobs.weighting;
 
 import dev.counterweight.avro.UserEvent;
+import dev.counterweight.connectors.events.UserEvents;
 import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.core.attribution.Action;
 import dev.counterweight.core.attribution.AttributionRules;
+import dev.counterweight.core.attribution.EventOrder;
 import dev.counterweight.core.attribution.ExposureWindow;
 import dev.counterweight.core.decay.HalfLife;
 import dev.counterweight.core.features.ActivityCounts;
@@ -38,10 +40,10 @@ import org.apache.flink.util.Collector;
  * user's decayed activity becomes the sample's user features. State of an exposure is removed once
  * no correction can follow any more.
  *
- * <p>Events are buffered and applied in event-time order (time, then exposure before other actions,
- * then event id) once the watermark passes them: upstream shuffles reorder a user's events, and
- * applying them in arrival order would make the labels depend on timing. The labels are therefore a
- * function of the input only.
+ * <p>Events are buffered and applied in {@link EventOrder} (time, then exposure before other
+ * actions, then event id) once the watermark passes them: upstream shuffles reorder a user's
+ * events, and applying them in arrival order would make the labels depend on timing. The labels are
+ * therefore a function of the input only.
  *
  * <p>Clicks and purchases without an open or recent exposure go to the dead-letter output; carts
  * and favourites without one are counted and dropped.
@@ -125,9 +127,9 @@ public class AttributeLabelsFunction
     private void apply(IngestedEvent e, Context ctx, Collector<LabeledSample> out)
             throws Exception {
         UserEvent event = e.event;
-        Action action = actionOf(event);
+        Action action = UserEvents.actionOf(event);
         long t = event.getEventTime().toEpochMilli();
-        String key = attributionKey(event);
+        String key = UserEvents.attributionKey(event);
         PendingExposure p = pending.get(key);
         if (p == null) {
             if (action == Action.EXPOSURE) {
@@ -300,25 +302,10 @@ public class AttributeLabelsFunction
         return s;
     }
 
-    /** Event-time order: time, then exposures first, then event id. */
+    /** {@link EventOrder} over ingested events. */
     static final Comparator<IngestedEvent> EVENT_ORDER =
-            Comparator.comparingLong((IngestedEvent e) -> e.event.getEventTime().toEpochMilli())
-                    .thenComparing(e -> actionOf(e.event) != Action.EXPOSURE)
-                    .thenComparing(e -> e.event.getEventId());
-
-    static String attributionKey(UserEvent event) {
-        return event.getRequestId() == null
-                ? event.getItemId()
-                : event.getRequestId() + '\u0001' + event.getItemId();
-    }
-
-    static Action actionOf(UserEvent event) {
-        return switch (event.getType()) {
-            case IMPRESSION -> Action.EXPOSURE;
-            case CLICK -> Action.CLICK;
-            case CART -> Action.CART;
-            case FAV -> Action.FAV;
-            case PURCHASE -> Action.PURCHASE;
-        };
-    }
+            EventOrder.of(
+                    e -> e.event.getEventTime().toEpochMilli(),
+                    e -> UserEvents.actionOf(e.event),
+                    e -> e.event.getEventId());
 }

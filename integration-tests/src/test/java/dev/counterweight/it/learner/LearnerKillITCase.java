@@ -251,7 +251,8 @@ class LearnerKillITCase {
         m.put("learner.eval-window", "4000");
         // The gate is not under test here: announce every snapshot once a few samples were seen.
         m.put("learner.gate.max-auc-drop", "1.0");
-        m.put("learner.gate.max-logloss-rise", "1000");
+        m.put("learner.gate.max-ne-rise", "1000");
+        m.put("learner.gate.max-calibration-ratio", "1000");
         m.put("learner.gate.min-samples", "250");
         m.put("learner.omp-threads", "1");
         m.put("learner.device", "cpu");

@@ -72,6 +72,9 @@ final class HealthEndpoint implements AutoCloseable {
     static final String SNAPSHOT_VERSION = "counterweight_learner_snapshot_version";
     static final String RUNNING = "counterweight_learner_running";
     static final String SNAPSHOT_METRIC = "counterweight_learner_snapshot_metric";
+    static final String HELD_BACK_SECONDS = "counterweight_learner_publishing_held_back_seconds";
+    static final String HELD_BACK_SNAPSHOTS =
+            "counterweight_learner_publishing_held_back_snapshots";
 
     private static void metrics(HttpExchange ex, OnlineLearner.Status s) throws IOException {
         StringBuilder b = new StringBuilder();
@@ -85,6 +88,10 @@ final class HealthEndpoint implements AutoCloseable {
         b.append(SNAPSHOT_VERSION).append(' ').append(s.version()).append('\n');
         b.append("# TYPE ").append(RUNNING).append(" gauge\n");
         b.append(RUNNING).append(' ').append("running".equals(s.state()) ? 1 : 0).append('\n');
+        b.append("# TYPE ").append(HELD_BACK_SECONDS).append(" gauge\n");
+        b.append(HELD_BACK_SECONDS).append(' ').append(s.heldBackMillis() / 1000.0).append('\n');
+        b.append("# TYPE ").append(HELD_BACK_SNAPSHOTS).append(" gauge\n");
+        b.append(HELD_BACK_SNAPSHOTS).append(' ').append(s.heldBackSnapshots()).append('\n');
         b.append("# TYPE ").append(SNAPSHOT_METRIC).append(" gauge\n");
         new java.util.TreeMap<>(s.metrics())
                 .forEach(

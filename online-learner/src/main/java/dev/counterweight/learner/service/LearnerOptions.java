@@ -130,14 +130,31 @@ public final class LearnerOptions {
                             "... or, if larger, this many standard errors of the AUC difference"
                                     + " (Hanley-McNeil, from both windows' label counts), so that"
                                     + " one lucky window with few purchases does not block every"
-                                    + " later snapshot. 0 keeps only the fixed drop.");
+                                    + " later snapshot. 0 keeps only the fixed drop. The same"
+                                    + " number of standard errors widens the normalized-entropy"
+                                    + " and calibration checks.");
 
-    public static final ConfigOption<Double> GATE_MAX_LOGLOSS_RISE =
-            ConfigOptions.key("learner.gate.max-logloss-rise")
+    public static final ConfigOption<Double> GATE_MAX_NE_RISE =
+            ConfigOptions.key("learner.gate.max-ne-rise")
                     .doubleType()
                     .defaultValue(0.05)
                     .withDescription(
-                            "... and its CTR log loss at most this much (relative) above it.");
+                            "... and its CTR and CTCVR normalized entropy (log loss divided by the"
+                                    + " entropy of the window's base rate, so a window with fewer"
+                                    + " clicks does not look worse) at most this much (relative)"
+                                    + " above it, plus learner.gate.auc-standard-errors standard"
+                                    + " errors of the difference.");
+
+    public static final ConfigOption<Double> GATE_MAX_CALIBRATION_RATIO =
+            ConfigOptions.key("learner.gate.max-calibration-ratio")
+                    .doubleType()
+                    .defaultValue(1.5)
+                    .withDescription(
+                            "... and its CTR and CTCVR calibration in the large (weighted mean"
+                                    + " score over weighted mean label: what the weighted loss"
+                                    + " trains the raw score towards) within [1/r, r] for this r,"
+                                    + " widened by learner.gate.auc-standard-errors standard"
+                                    + " errors of the ratio's logarithm. Must be > 1.");
 
     public static final ConfigOption<Long> GATE_MIN_SAMPLES =
             ConfigOptions.key("learner.gate.min-samples")
@@ -303,7 +320,8 @@ public final class LearnerOptions {
                 CLASS_LOSS_EVERY_BATCHES,
                 GATE_MAX_AUC_DROP,
                 GATE_AUC_STANDARD_ERRORS,
-                GATE_MAX_LOGLOSS_RISE,
+                GATE_MAX_NE_RISE,
+                GATE_MAX_CALIBRATION_RATIO,
                 GATE_MIN_SAMPLES,
                 MAX_IDLE,
                 VALIDATION_MAX_FEATURES,

@@ -38,8 +38,9 @@ public record LearnerSettings(
         int classLossEveryBatches,
         double gateMaxAucDrop,
         double gateAucStandardErrors,
-        double gateMaxLoglossRise,
+        double gateMaxNeRise,
         long gateMinSamples,
+        double gateMaxCalibrationRatio,
         Duration maxIdle,
         ModelConfig model,
         BackendOptions backend,
@@ -93,9 +94,13 @@ public record LearnerSettings(
         if (!(aucErrors >= 0) || Double.isInfinite(aucErrors)) {
             throw invalid(GATE_AUC_STANDARD_ERRORS, aucErrors, "finite and not negative");
         }
-        double lossRise = c.get(GATE_MAX_LOGLOSS_RISE);
-        if (!(lossRise >= 0)) {
-            throw invalid(GATE_MAX_LOGLOSS_RISE, lossRise, "not negative");
+        double neRise = c.get(GATE_MAX_NE_RISE);
+        if (!(neRise >= 0)) {
+            throw invalid(GATE_MAX_NE_RISE, neRise, "not negative");
+        }
+        double calibrationRatio = c.get(GATE_MAX_CALIBRATION_RATIO);
+        if (!(calibrationRatio > 1)) {
+            throw invalid(GATE_MAX_CALIBRATION_RATIO, calibrationRatio, "greater than 1");
         }
         return new LearnerSettings(
                 bootstrap,
@@ -114,8 +119,9 @@ public record LearnerSettings(
                 atLeast(c, CLASS_LOSS_EVERY_BATCHES, 0),
                 aucDrop,
                 aucErrors,
-                lossRise,
+                neRise,
                 nonNegativeLong(c, GATE_MIN_SAMPLES),
+                calibrationRatio,
                 nonNegative(c, MAX_IDLE),
                 model,
                 new BackendOptions(device, positive(c, OMP_THREADS)),

@@ -14,6 +14,7 @@ import dev.counterweight.learner.model.Dl4jRankingModel;
 import dev.counterweight.learner.model.NonFiniteStepException;
 import dev.counterweight.learner.model.RankingModel;
 import dev.counterweight.learner.model.Scores;
+import dev.counterweight.learner.snapshot.PublishingHold;
 import dev.counterweight.learner.snapshot.QualityGate;
 import dev.counterweight.learner.snapshot.SnapshotStore;
 import java.io.IOException;
@@ -67,6 +68,7 @@ public final class OnlineLearner {
     private final LearnerSettings settings;
     private final SnapshotStore store;
     private final QualityGate gate;
+    private final PublishingHold hold = new PublishingHold();
     private final SampleValidator validator;
     private final AvroCodec<DeadLetter> deadLetters = AvroCodec.of(DeadLetter.class);
     private final AtomicLong deadLettersLost = new AtomicLong();
@@ -85,7 +87,7 @@ public final class OnlineLearner {
     private boolean deadLettersUnflushed;
     private boolean offsetsMoved;
     private Map<String, Double> lastAnnouncedMetrics;
-    private volatile Status status = new Status(0, 0, 0, Map.of(), "starting", 0, 0);
+    private volatile Status status = new Status(0, 0, 0, Map.of(), "starting", 0, 0, 0, 0);
     private long firstSampleAt;
     private long trainingNanos;
     private volatile long finishWhenIdleNanos;
@@ -97,6 +99,10 @@ public final class OnlineLearner {
      * @param skipped records dead-lettered (not trainable) since the learner started
      * @param trainingNanos wall time from the first sample read to the end of the newest batch
      *     (encoding, scoring, training; not snapshots), for throughput figures
+     * @param heldBackSnapshots snapshots the quality gate refused in a row since the last
+     *     announcement
+     * @param heldBackMillis how long publishing had been held back when this status was taken; 0
+     *     while snapshots pass
      * @param batchesRejected batches not applied because their loss or gradient was not finite,
      *     since the learner started
      */
@@ -107,6 +113,8 @@ public final class OnlineLearner {
             Map<String, Double> metrics,
             String state,
             long trainingNanos,
+            long heldBackSnapshots,
+            long heldBackMillis,
             long batchesRejected) {}
 
     public OnlineLearner(LearnerSettings settings) {
@@ -117,9 +125,10 @@ public final class OnlineLearner {
         this.gate =
                 new QualityGate(
                         settings.gateMaxAucDrop(),
-                        settings.gateMaxLoglossRise(),
+                        settings.gateMaxNeRise(),
                         settings.gateMinSamples(),
-                        settings.gateAucStandardErrors());
+                        settings.gateAucStandardErrors(),
+                        settings.gateMaxCalibrationRatio());
         this.validator = new SampleValidator(settings.validation());
     }
 
@@ -351,6 +360,7 @@ public final class OnlineLearner {
         offsetsMoved = false;
         if (violations.isEmpty()) {
             announce(producer, written);
+            hold.announced();
             lastAnnouncedMetrics = metrics;
             LOG.info(
                     "snapshot v{} published: {} samples trained, ctr.auc {}, ctcvr.auc {}",
@@ -359,7 +369,14 @@ public final class OnlineLearner {
                     fmt(metrics.get("ctr.auc")),
                     fmt(metrics.get("ctcvr.auc")));
         } else {
-            LOG.warn("snapshot v{} written but not announced: {}", next, violations);
+            hold.heldBack(System.currentTimeMillis());
+            LOG.warn(
+                    "snapshot v{} written but not announced ({} in a row, publishing held back for"
+                            + " {} s): {}",
+                    next,
+                    hold.snapshots(),
+                    hold.heldBackMillis(System.currentTimeMillis()) / 1000,
+                    violations);
         }
         commitForMonitoring(consumer);
         status = status("running");
@@ -559,6 +576,8 @@ public final class OnlineLearner {
                 lastAnnouncedMetrics == null ? Map.of() : Map.copyOf(lastAnnouncedMetrics),
                 state,
                 trainingNanos,
+                hold.snapshots(),
+                hold.heldBackMillis(System.currentTimeMillis()),
                 batchesRejected);
     }
 

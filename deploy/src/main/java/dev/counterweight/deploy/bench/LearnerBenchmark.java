@@ -59,7 +59,8 @@ public final class LearnerBenchmark {
                     List.of(
                             new NewTopic("bench-samples", 1, (short) 1),
                             new NewTopic(Topics.MODEL_SNAPSHOTS, 1, (short) 1),
-                            new NewTopic(Topics.CLASS_LOSS, 1, (short) 1)));
+                            new NewTopic(Topics.CLASS_LOSS, 1, (short) 1),
+                            new NewTopic(Topics.LEARNER_DLQ, 1, (short) 1)));
             produce(broker.bootstrapServers(), data);
             // One warm-up round of each side (JIT, native libraries), not reported.
             bare(data, batchSizes[0]);

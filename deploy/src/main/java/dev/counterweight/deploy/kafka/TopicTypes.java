@@ -26,6 +26,7 @@ public final class TopicTypes {
         m.put(Topics.CLASS_WEIGHTS, AvroCodec.of(ClassWeights.class));
         m.put(Topics.CLASS_LOSS, AvroCodec.of(ClassLoss.class));
         m.put(Topics.MODEL_SNAPSHOTS, AvroCodec.of(ModelSnapshot.class));
+        m.put(Topics.LEARNER_DLQ, AvroCodec.of(DeadLetter.class));
         CODECS = java.util.Collections.unmodifiableMap(m);
     }
 

@@ -24,6 +24,7 @@ class TopicTypesTest {
         assertThat(TopicTypes.codecFor(Topics.MODEL_SNAPSHOTS).type())
                 .isEqualTo(ModelSnapshot.class);
         assertThat(TopicTypes.codecFor(Topics.CLASS_LOSS).type()).isEqualTo(ClassLoss.class);
+        assertThat(TopicTypes.codecFor(Topics.LEARNER_DLQ).type()).isEqualTo(DeadLetter.class);
     }
 
     @Test
@@ -39,7 +40,7 @@ class TopicTypesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
                         "Unknown topic 'event'. Accepted: events, events-dlq, weighted-samples,"
-                                + " class-weights, class-loss, model-snapshots");
+                                + " class-weights, class-loss, model-snapshots, learner-dlq");
     }
 
     @Test

@@ -52,6 +52,13 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * size {@code n}, so the objective becomes the weighted mean {@code sum(w_i * loss_i) / sum(w)},
  * which is invariant under replacing a weight-2 example by two copies. The optimiser is Adam.
  *
+ * <p>A step whose loss or gradient is not finite is refused before the optimiser sees it: a
+ * listener checks both between the backward pass and the updater (DL4J calls {@code
+ * onGradientCalculation} there) and aborts the step with {@link NonFiniteStepException}, so the
+ * parameters, the Adam moments and the iteration count stay as they were. The gradient counts as
+ * finite only if its L2 norm is, which also refuses gradients whose squares would overflow Adam's
+ * second moment.
+ *
  * <p>The network's floating-point type is ND4J's default at creation time ({@code float} unless a
  * caller changed it, as the double-precision tests do) and is stored in the model file. Embedding
  * layers are configured with explicit {@code nIn}; the graph deliberately does not use {@code
@@ -76,12 +83,13 @@ public final class Dl4jRankingModel implements RankingModel {
     private final ModelConfig config;
     private final ComputationGraph graph;
     private final ForwardPassCapture capture = new ForwardPassCapture();
+    private final FiniteStepGuard guard = new FiniteStepGuard();
 
     private Dl4jRankingModel(ModelConfig config, ComputationGraph graph) {
         this.config = config;
         this.graph = graph;
         // Listeners are not part of the model file, so a loaded graph gets one here too.
-        graph.addListeners(capture);
+        graph.addListeners(capture, guard);
     }
 
     /**
@@ -415,6 +423,25 @@ public final class Dl4jRankingModel implements RankingModel {
                             activations.get(CTR_PROB).toDoubleVector(),
                             activations.get(CVR_PROB).toDoubleVector(),
                             activations.get(CTCVR_PROB).toDoubleVector());
+        }
+    }
+
+    /**
+     * Refuses a step with a non-finite loss or gradient; it runs after the backward pass and before
+     * the updater changes the optimiser state or the parameters.
+     */
+    private static final class FiniteStepGuard extends BaseTrainingListener {
+        @Override
+        public void onGradientCalculation(Model model) {
+            double loss = model.score();
+            if (!Double.isFinite(loss)) {
+                throw new NonFiniteStepException("loss is " + loss);
+            }
+            INDArray gradient = model.gradient().gradient();
+            double norm = gradient.norm2Number().doubleValue();
+            if (!Double.isFinite(norm)) {
+                throw new NonFiniteStepException("gradient L2 norm is " + norm);
+            }
         }
     }
 

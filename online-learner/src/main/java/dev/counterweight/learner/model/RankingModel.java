@@ -22,6 +22,8 @@ public interface RankingModel {
      *
      * @param batch the examples
      * @throws IllegalArgumentException if the batch does not fit this model's feature schema
+     * @throws NonFiniteStepException if the step's loss or gradient is not finite; the step is then
+     *     not applied and the model is unchanged
      */
     void train(Batch batch);
 
@@ -43,6 +45,7 @@ public interface RankingModel {
      * @param batch the examples
      * @return the pre-step probabilities, row for row
      * @throws IllegalArgumentException if the batch does not fit this model's feature schema
+     * @throws NonFiniteStepException as {@link #train}; the model is then unchanged
      */
     default Scores scoreAndTrain(Batch batch) {
         Scores scores = score(batch);

@@ -68,6 +68,7 @@ final class HealthEndpoint implements AutoCloseable {
     static final String SAMPLES_TRAINED = "counterweight_learner_samples_trained";
 
     static final String SAMPLES_SKIPPED = "counterweight_learner_samples_skipped";
+    static final String BATCHES_REJECTED = "counterweight_learner_batches_rejected";
     static final String SNAPSHOT_VERSION = "counterweight_learner_snapshot_version";
     static final String RUNNING = "counterweight_learner_running";
     static final String SNAPSHOT_METRIC = "counterweight_learner_snapshot_metric";
@@ -81,6 +82,8 @@ final class HealthEndpoint implements AutoCloseable {
         b.append(SAMPLES_TRAINED).append(' ').append(s.samplesTrained()).append('\n');
         b.append("# TYPE ").append(SAMPLES_SKIPPED).append(" counter\n");
         b.append(SAMPLES_SKIPPED).append(' ').append(s.skipped()).append('\n');
+        b.append("# TYPE ").append(BATCHES_REJECTED).append(" counter\n");
+        b.append(BATCHES_REJECTED).append(' ').append(s.batchesRejected()).append('\n');
         b.append("# TYPE ").append(SNAPSHOT_VERSION).append(" gauge\n");
         b.append(SNAPSHOT_VERSION).append(' ').append(s.version()).append('\n');
         b.append("# TYPE ").append(RUNNING).append(" gauge\n");

@@ -46,6 +46,15 @@ public final class LearnerOptions {
                     .defaultValue("class-loss")
                     .withDescription("Topic of per-class mean progressive-validation loss.");
 
+    public static final ConfigOption<String> DLQ_TOPIC =
+            ConfigOptions.key("learner.dlq-topic")
+                    .stringType()
+                    .defaultValue("learner-dlq")
+                    .withDescription(
+                            "Topic of DeadLetter records for samples the learner cannot train on"
+                                    + " (reason code, source partition and offset, raw bytes); their"
+                                    + " offsets count as consumed.");
+
     public static final ConfigOption<String> MODEL_NAME =
             ConfigOptions.key("learner.model-name")
                     .stringType()
@@ -165,6 +174,42 @@ public final class LearnerOptions {
                             "Stop (with a final snapshot) after this long without new samples; 0"
                                     + " runs forever.");
 
+    public static final ConfigOption<Integer> VALIDATION_MAX_FEATURES =
+            ConfigOptions.key("learner.validation.max-features")
+                    .intType()
+                    .defaultValue(1024)
+                    .withDescription(
+                            "A sample with more features is dead-lettered (OVERSIZED_FIELD); fewer"
+                                    + " than the feature layout's fixed positions is WRONG_LAYOUT.");
+
+    public static final ConfigOption<Double> VALIDATION_MAX_ABS_FEATURE =
+            ConfigOptions.key("learner.validation.max-abs-feature")
+                    .doubleType()
+                    .defaultValue(1e9)
+                    .withDescription(
+                            "A sample with a feature of larger magnitude is dead-lettered"
+                                    + " (FEATURE_OUT_OF_RANGE; NaN and infinities are"
+                                    + " NON_FINITE_FEATURE): a sanity bound against corrupt"
+                                    + " producers; inputs are squashed with sign(x)·log1p|x|, so it"
+                                    + " can be generous.");
+
+    public static final ConfigOption<Double> VALIDATION_MAX_WEIGHT =
+            ConfigOptions.key("learner.validation.max-weight")
+                    .doubleType()
+                    .defaultValue(1e6)
+                    .withDescription(
+                            "A sample whose weight or class weight is NaN, negative or above this"
+                                    + " is dead-lettered (BAD_WEIGHT, BAD_CLASS_WEIGHT); a sampling"
+                                    + " rate outside (0, 1] is BAD_SAMPLING_RATE.");
+
+    public static final ConfigOption<Integer> VALIDATION_MAX_ID_LENGTH =
+            ConfigOptions.key("learner.validation.max-id-length")
+                    .intType()
+                    .defaultValue(256)
+                    .withDescription(
+                            "A sample with a longer user, item or category id is dead-lettered"
+                                    + " (OVERSIZED_FIELD); an empty one is MISSING_ID.");
+
     public static final ConfigOption<Integer> USER_VOCAB =
             ConfigOptions.key("model.user-vocab")
                     .intType()
@@ -264,6 +309,7 @@ public final class LearnerOptions {
                 SAMPLES_TOPIC,
                 SNAPSHOTS_TOPIC,
                 CLASS_LOSS_TOPIC,
+                DLQ_TOPIC,
                 MODEL_NAME,
                 SNAPSHOT_DIR,
                 SNAPSHOT_RETENTION,
@@ -279,6 +325,10 @@ public final class LearnerOptions {
                 GATE_MAX_CALIBRATION_RATIO,
                 GATE_MIN_SAMPLES,
                 MAX_IDLE,
+                VALIDATION_MAX_FEATURES,
+                VALIDATION_MAX_ABS_FEATURE,
+                VALIDATION_MAX_WEIGHT,
+                VALIDATION_MAX_ID_LENGTH,
                 USER_VOCAB,
                 ITEM_VOCAB,
                 CATEGORY_VOCAB,

@@ -2,6 +2,7 @@ package dev.counterweight.learner.service;
 
 import static dev.counterweight.learner.service.LearnerOptions.*;
 
+import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.connectors.kafka.ClientProperties;
 import dev.counterweight.learner.backend.BackendOptions;
 import dev.counterweight.learner.backend.Device;
@@ -17,7 +18,8 @@ import org.apache.flink.configuration.Configuration;
 /**
  * Validated learner settings; {@link #from} fails naming the key of a bad value. {@code
  * kafkaProperties} are the {@value LearnerOptions#KAFKA_PROPERTIES_PREFIX}* options with the prefix
- * removed, handed to the learner's consumer, producer and start-up check; they print masked.
+ * removed, handed to the learner's consumer, producer and start-up check; they print masked. {@code
+ * validation} are the limits of the {@link SampleValidator}.
  */
 public record LearnerSettings(
         String bootstrapServers,
@@ -42,7 +44,9 @@ public record LearnerSettings(
         Duration maxIdle,
         ModelConfig model,
         BackendOptions backend,
-        int healthPort) {
+        int healthPort,
+        String dlqTopic,
+        SampleValidator.Limits validation) {
 
     /** Reads and validates every option. */
     public static LearnerSettings from(Configuration c) {
@@ -121,7 +125,23 @@ public record LearnerSettings(
                 nonNegative(c, MAX_IDLE),
                 model,
                 new BackendOptions(device, positive(c, OMP_THREADS)),
-                healthPort(c));
+                healthPort(c),
+                c.get(DLQ_TOPIC),
+                validation(c));
+    }
+
+    private static SampleValidator.Limits validation(Configuration c) {
+        int maxFeatures = atLeast(c, VALIDATION_MAX_FEATURES, FeatureLayout.DENSE);
+        double maxAbs = c.get(VALIDATION_MAX_ABS_FEATURE);
+        if (!(maxAbs > 0) || Double.isInfinite(maxAbs)) {
+            throw invalid(VALIDATION_MAX_ABS_FEATURE, maxAbs, "finite and positive");
+        }
+        double maxWeight = c.get(VALIDATION_MAX_WEIGHT);
+        if (!(maxWeight > 0 && maxWeight <= Float.MAX_VALUE)) {
+            throw invalid(VALIDATION_MAX_WEIGHT, maxWeight, "positive and a finite float");
+        }
+        return new SampleValidator.Limits(
+                maxFeatures, maxAbs, maxWeight, positive(c, VALIDATION_MAX_ID_LENGTH));
     }
 
     private static int healthPort(Configuration c) {

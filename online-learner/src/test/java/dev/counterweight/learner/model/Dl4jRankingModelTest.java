@@ -324,6 +324,55 @@ class Dl4jRankingModelTest {
         assertThat(fused.updaterStateVector()).isEqualTo(separate.updaterStateVector());
     }
 
+    /**
+     * A batch whose forward pass overflows (a 3e38 dense input in float, what the learner's
+     * validation keeps out) is refused by both entry points; the model is left exactly as before,
+     * parameters, Adam moments and iteration count, so later steps equal those of a model that
+     * never saw the batch, bit for bit.
+     */
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void stepWithNonFiniteLossOrGradientIsNotApplied(ModelConfig config) {
+        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        Dl4jRankingModel guarded;
+        Dl4jRankingModel reference;
+        try {
+            guarded = Dl4jRankingModel.create(config);
+            reference = Dl4jRankingModel.create(config);
+        } finally {
+            Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        }
+        for (int step = 0; step < 2; step++) {
+            guarded.scoreAndTrain(TestingBatches.random(config, 16, step));
+            reference.scoreAndTrain(TestingBatches.random(config, 16, step));
+        }
+        double[] params = guarded.parameterVector();
+        double[] moments = guarded.updaterStateVector();
+        Batch poisoned = TestingBatches.random(config, 16, 99L);
+        poisoned.dense()[3][0] = 3e38f;
+        poisoned.dense()[5][1] = -3e38f;
+
+        assertThatThrownBy(() -> guarded.scoreAndTrain(poisoned))
+                .isInstanceOf(NonFiniteStepException.class)
+                .hasMessageMatching("(loss is|gradient L2 norm is) (NaN|Infinity|-Infinity)");
+        assertThatThrownBy(() -> guarded.train(poisoned))
+                .isInstanceOf(NonFiniteStepException.class);
+
+        assertThat(guarded.iterations()).isEqualTo(2);
+        assertThat(guarded.parameterVector()).isEqualTo(params);
+        assertThat(guarded.updaterStateVector()).isEqualTo(moments);
+        for (int step = 2; step < 5; step++) {
+            Batch batch = TestingBatches.random(config, 16, step);
+            assertThat(guarded.scoreAndTrain(batch).ctr())
+                    .as("step %s", step)
+                    .isEqualTo(reference.scoreAndTrain(batch).ctr());
+        }
+        assertThat(guarded.iterations()).isEqualTo(5);
+        assertThat(guarded.parameterVector()).isEqualTo(reference.parameterVector());
+        assertThat(guarded.updaterStateVector()).isEqualTo(reference.updaterStateVector());
+        assertThat(java.util.Arrays.stream(guarded.parameterVector())).allMatch(Double::isFinite);
+    }
+
     @Test
     void loadedModelScoresFromItsTrainingStepToo() throws IOException {
         Dl4jRankingModel model = Dl4jRankingModel.create(SHARED_BOTTOM);

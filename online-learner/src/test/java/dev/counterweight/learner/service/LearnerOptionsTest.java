@@ -43,6 +43,32 @@ class LearnerOptionsTest {
                 .hasMessageContaining("learner.gate.auc-standard-errors");
     }
 
+    @Test
+    void validationLimitsAreReadAndAnUnusableOneNamesItsKey() {
+        Map<String, String> m = required();
+        m.put(LearnerOptions.VALIDATION_MAX_ABS_FEATURE.key(), "1e6");
+        m.put(LearnerOptions.DLQ_TOPIC.key(), "other-dlq");
+        LearnerSettings s = LearnerSettings.from(Configuration.fromMap(m));
+        assertThat(s.validation().maxAbsFeature()).isEqualTo(1e6);
+        assertThat(s.dlqTopic()).isEqualTo("other-dlq");
+
+        for (String[] bad :
+                new String[][] {
+                    {LearnerOptions.VALIDATION_MAX_ABS_FEATURE.key(), "NaN"},
+                    {LearnerOptions.VALIDATION_MAX_ABS_FEATURE.key(), "0"},
+                    {LearnerOptions.VALIDATION_MAX_WEIGHT.key(), "1e39"},
+                    {LearnerOptions.VALIDATION_MAX_FEATURES.key(), "13"},
+                    {LearnerOptions.VALIDATION_MAX_ID_LENGTH.key(), "0"}
+                }) {
+            Map<String, String> c = required();
+            c.put(bad[0], bad[1]);
+            assertThatThrownBy(() -> LearnerSettings.from(Configuration.fromMap(c)))
+                    .as("%s = %s", bad[0], bad[1])
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(bad[0]);
+        }
+    }
+
     private static Map<String, String> required() {
         Map<String, String> m = new HashMap<>();
         m.put(LearnerOptions.BOOTSTRAP_SERVERS.key(), "127.0.0.1:9092");

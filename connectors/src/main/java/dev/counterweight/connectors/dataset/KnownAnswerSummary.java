@@ -26,7 +26,11 @@ import java.util.function.ToDoubleFunction;
  * average, for CTR, CVR (among clicks) and CTCVR.
  *
  * <p>Usage: {@code KnownAnswerSummary [seed [attribution window in minutes]]} (defaults 42 and 30,
- * the weighting job's default {@code attribution.window}), on the default configuration.
+ * the weighting job's default {@code attribution.window}), on the default configuration. From the
+ * repository root, after {@code mvn -pl connectors -am test-compile}: {@code java -cp
+ * core/target/classes:schemas/target/classes:connectors/target/classes:$(cat cp.txt)
+ * dev.counterweight.connectors.dataset.KnownAnswerSummary 42}, where {@code cp.txt} comes from
+ * {@code mvn -pl connectors dependency:build-classpath -Dmdep.outputFile=cp.txt}.
  */
 public final class KnownAnswerSummary {
 

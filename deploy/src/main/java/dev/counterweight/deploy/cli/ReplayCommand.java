@@ -1,6 +1,7 @@
 package dev.counterweight.deploy.cli;
 
 import dev.counterweight.connectors.dataset.DataSets;
+import dev.counterweight.connectors.dataset.KnownAnswerConfig;
 import dev.counterweight.connectors.dataset.SyntheticEventGenerator;
 import dev.counterweight.connectors.kafka.KafkaPreflight;
 import dev.counterweight.connectors.kafka.Topics;
@@ -34,6 +35,8 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Mixin KafkaClientOptions kafka = new KafkaClientOptions();
 
+    @Mixin KnownAnswerOptions knownAnswer = new KnownAnswerOptions();
+
     @Option(
             names = "--topic",
             defaultValue = Topics.EVENTS,
@@ -45,8 +48,9 @@ public final class ReplayCommand implements Callable<Integer> {
             defaultValue = "taobao",
             description =
                     "Dataset: taobao (the shared Taobao UserBehavior slice; falls back to"
-                            + " synthetic if it is absent) or synthetic. Default:"
-                            + " ${DEFAULT-VALUE}.")
+                            + " synthetic if it is absent), synthetic, or known_answer (true"
+                            + " probabilities known; --ka-* options, side file --ka-truth-file)."
+                            + " Default: ${DEFAULT-VALUE}.")
     DatasetEvents.Source source;
 
     @Option(
@@ -91,7 +95,9 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(
             names = "--seed",
             defaultValue = "42",
-            description = "Seed of the synthetic generator. Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Seed of the synthetic and known-answer generators. Default:"
+                            + " ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(
@@ -137,9 +143,11 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ReplayPacing pacing;
         SyntheticEventGenerator.Config synthetic;
+        KnownAnswerConfig known;
         try {
             pacing = new ReplayPacing(speedUp, timeShift, compress);
             synthetic = syntheticConfig();
+            known = knownAnswer.config(seed);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -152,7 +160,10 @@ public final class ReplayCommand implements Callable<Integer> {
                 Map.of(topic, "--topic"),
                 kafka.properties(),
                 Duration.ofSeconds(30));
-        DatasetEvents.Loaded loaded = DatasetEvents.load(source, limit, synthetic);
+        DatasetEvents.Loaded loaded =
+                source == DatasetEvents.Source.KNOWN_ANSWER
+                        ? DatasetEvents.loadKnownAnswer(known, limit, knownAnswer.truthFile())
+                        : DatasetEvents.load(source, limit, synthetic);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
                 Locale.ROOT,

@@ -7,8 +7,8 @@ import dev.counterweight.core.attribution.AttributionRules;
 import dev.counterweight.core.attribution.ClassKeyMode;
 import dev.counterweight.core.attribution.ExposureWindow;
 import dev.counterweight.core.decay.HalfLife;
+import dev.counterweight.core.defaults.PipelineDefaults;
 import dev.counterweight.core.features.ActivityCounts;
-import dev.counterweight.jobs.weighting.SampleWeightingOptions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -44,11 +44,11 @@ public final class OfflineAttribution {
         public static Settings jobDefaults() {
             return new Settings(
                     new AttributionRules(
-                            SampleWeightingOptions.ATTRIBUTION_WINDOW.defaultValue().toMillis(),
-                            SampleWeightingOptions.CORRECTION_HORIZON.defaultValue().toMillis()),
-                    HalfLife.of(SampleWeightingOptions.FEATURE_HALF_LIFE.defaultValue()),
-                    SampleWeightingOptions.CTR_PRIOR_CLICKS.defaultValue(),
-                    SampleWeightingOptions.CTR_PRIOR_EXPOSURES.defaultValue());
+                            PipelineDefaults.ATTRIBUTION_WINDOW.toMillis(),
+                            PipelineDefaults.CORRECTION_HORIZON.toMillis()),
+                    HalfLife.of(PipelineDefaults.FEATURE_HALF_LIFE),
+                    PipelineDefaults.CTR_PRIOR_CLICKS,
+                    PipelineDefaults.CTR_PRIOR_EXPOSURES);
         }
 
         /** The job's feature defaults with other attribution rules. */

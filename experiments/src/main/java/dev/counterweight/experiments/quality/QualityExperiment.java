@@ -4,12 +4,12 @@ import dev.counterweight.avro.UserEvent;
 import dev.counterweight.connectors.dataset.DataSets;
 import dev.counterweight.connectors.dataset.SyntheticEventGenerator;
 import dev.counterweight.connectors.dataset.TaobaoUserBehaviorReader;
+import dev.counterweight.core.defaults.PipelineDefaults;
 import dev.counterweight.core.metrics.SampleImportance;
 import dev.counterweight.core.weighting.WeightingStrategy;
 import dev.counterweight.experiments.offline.OfflineAttribution;
 import dev.counterweight.experiments.offline.OfflineAttribution.AttributedSample;
 import dev.counterweight.experiments.quality.QualityRunner.Result;
-import dev.counterweight.jobs.weighting.SampleWeightingOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -146,7 +146,7 @@ public final class QualityExperiment {
      * strategy ({@code weights.strategy}), no down-sampling, no augmentation.
      */
     public static ExperimentConfig importanceConfig() {
-        return ExperimentConfig.of(SampleWeightingOptions.STRATEGY.defaultValue());
+        return ExperimentConfig.of(PipelineDefaults.STRATEGY);
     }
 
     /**

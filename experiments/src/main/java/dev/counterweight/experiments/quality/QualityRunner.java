@@ -5,6 +5,7 @@ import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.core.attribution.ClassKeyMode;
 import dev.counterweight.core.decay.DecayedCount;
 import dev.counterweight.core.decay.HalfLife;
+import dev.counterweight.core.defaults.PipelineDefaults;
 import dev.counterweight.core.metrics.SampleImportance;
 import dev.counterweight.core.sampling.DownSamplingConfig;
 import dev.counterweight.core.sampling.MinorityInterpolation;
@@ -17,7 +18,6 @@ import dev.counterweight.core.weighting.LossAwareMultiplier;
 import dev.counterweight.core.weighting.WeightTable;
 import dev.counterweight.core.weighting.WeightingConfig;
 import dev.counterweight.experiments.offline.OfflineAttribution.AttributedSample;
-import dev.counterweight.jobs.weighting.SampleWeightingOptions;
 import dev.counterweight.learner.model.Batch;
 import dev.counterweight.learner.model.Dl4jRankingModel;
 import dev.counterweight.learner.model.ModelConfig;
@@ -55,12 +55,12 @@ public final class QualityRunner {
     /** The job's default loss-aware settings ({@code weights.loss-aware.*}). */
     static final LossAwareConfig LOSS_AWARE =
             new LossAwareConfig(
-                    SampleWeightingOptions.LOSS_AWARE_STRENGTH.defaultValue(),
-                    SampleWeightingOptions.LOSS_AWARE_SMOOTHING.defaultValue(),
-                    SampleWeightingOptions.LOSS_AWARE_MIN.defaultValue(),
-                    SampleWeightingOptions.LOSS_AWARE_MAX.defaultValue(),
-                    SampleWeightingOptions.LOSS_AWARE_MIN_SAMPLES.defaultValue(),
-                    SampleWeightingOptions.LOSS_AWARE_PRESERVE_MEAN.defaultValue());
+                    PipelineDefaults.LOSS_AWARE_STRENGTH,
+                    PipelineDefaults.LOSS_AWARE_SMOOTHING,
+                    PipelineDefaults.LOSS_AWARE_MIN,
+                    PipelineDefaults.LOSS_AWARE_MAX,
+                    PipelineDefaults.LOSS_AWARE_MIN_SAMPLES,
+                    PipelineDefaults.LOSS_AWARE_PRESERVE_MEAN);
 
     /** The learner's class-loss cadence and window ({@code learner.*} defaults). */
     static final int CLASS_LOSS_EVERY_BATCHES =
@@ -111,11 +111,11 @@ public final class QualityRunner {
         public static Settings defaults(long seed, double learningRate) {
             ModelConfig m = defaultModel();
             return new Settings(
-                    SampleWeightingOptions.CLASS_KEY.defaultValue(),
-                    HalfLife.of(SampleWeightingOptions.WEIGHT_HALF_LIFE.defaultValue()),
-                    SampleWeightingOptions.UPDATE_INTERVAL.defaultValue().toMillis(),
-                    SampleWeightingOptions.MIN_WEIGHT.defaultValue(),
-                    SampleWeightingOptions.MAX_WEIGHT.defaultValue(),
+                    PipelineDefaults.CLASS_KEY,
+                    HalfLife.of(PipelineDefaults.WEIGHT_HALF_LIFE),
+                    PipelineDefaults.UPDATE_INTERVAL.toMillis(),
+                    PipelineDefaults.MIN_WEIGHT,
+                    PipelineDefaults.MAX_WEIGHT,
                     512,
                     0.15,
                     3,
@@ -136,11 +136,7 @@ public final class QualityRunner {
 
         WeightingConfig weighting(ExperimentConfig c) {
             return new WeightingConfig(
-                    c.strategy(),
-                    c.beta(),
-                    minWeight,
-                    maxWeight,
-                    SampleWeightingOptions.NORMALISE.defaultValue());
+                    c.strategy(), c.beta(), minWeight, maxWeight, PipelineDefaults.NORMALISE);
         }
     }
 

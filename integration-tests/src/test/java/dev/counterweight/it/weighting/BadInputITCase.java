@@ -9,7 +9,6 @@ import dev.counterweight.avro.UserEvent;
 import dev.counterweight.avro.fixtures.TestEvents;
 import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.kafka.Topics;
-import dev.counterweight.it.harness.Await;
 import dev.counterweight.it.harness.FlinkRestClient;
 import dev.counterweight.it.harness.ItConfig;
 import dev.counterweight.it.harness.KafkaBrokerProcess;
@@ -22,7 +21,9 @@ import dev.counterweight.jobs.weighting.EventValidator;
 import dev.counterweight.jobs.weighting.SampleWeightingJob;
 import dev.counterweight.jobs.weighting.SampleWeightingOptions;
 import dev.counterweight.jobs.weighting.SampleWeightingSettings;
+import dev.counterweight.testing.Await;
 import dev.counterweight.testing.EmbeddedKafkaBroker;
+import dev.counterweight.testing.LoopbackFlink;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,9 +38,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -434,13 +433,7 @@ class BadInputITCase {
     }
 
     private static Configuration loopback(int restPort) {
-        Configuration c = new Configuration();
-        c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        c.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-        c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        c.set(TaskManagerOptions.HOST, "127.0.0.1");
-        c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        c.set(RestOptions.ADDRESS, "127.0.0.1");
+        Configuration c = LoopbackFlink.configuration();
         c.set(RestOptions.BIND_PORT, String.valueOf(restPort));
         c.set(RestOptions.PORT, restPort);
         c.setString("metrics.fetcher.update-interval", "1000");

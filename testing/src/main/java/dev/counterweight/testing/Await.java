@@ -1,4 +1,4 @@
-package dev.counterweight.it.harness;
+package dev.counterweight.testing;
 
 import java.time.Duration;
 

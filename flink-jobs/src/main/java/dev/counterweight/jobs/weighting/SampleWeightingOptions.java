@@ -1,6 +1,7 @@
 package dev.counterweight.jobs.weighting;
 
 import dev.counterweight.core.attribution.ClassKeyMode;
+import dev.counterweight.core.defaults.PipelineDefaults;
 import dev.counterweight.core.weighting.WeightingStrategy;
 import java.time.Duration;
 import java.util.List;
@@ -175,7 +176,7 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<Duration> ATTRIBUTION_WINDOW =
             ConfigOptions.key("attribution.window")
                     .durationType()
-                    .defaultValue(Duration.ofMinutes(30))
+                    .defaultValue(PipelineDefaults.ATTRIBUTION_WINDOW)
                     .withDescription(
                             "Clicks and purchases within this event time after an exposure set"
                                     + " its labels; the sample is emitted when it closes.");
@@ -183,7 +184,7 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<Duration> CORRECTION_HORIZON =
             ConfigOptions.key("attribution.correction-horizon")
                     .durationType()
-                    .defaultValue(Duration.ofHours(24))
+                    .defaultValue(PipelineDefaults.CORRECTION_HORIZON)
                     .withDescription(
                             "A purchase up to this long after the window closed emits a"
                                     + " correction sample (delayed feedback); 0 disables.");
@@ -191,20 +192,20 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<Duration> FEATURE_HALF_LIFE =
             ConfigOptions.key("features.half-life")
                     .durationType()
-                    .defaultValue(Duration.ofHours(1))
+                    .defaultValue(PipelineDefaults.FEATURE_HALF_LIFE)
                     .withDescription(
                             "Half-life of the decayed user/item/category activity features.");
 
     public static final ConfigOption<Double> CTR_PRIOR_CLICKS =
             ConfigOptions.key("features.ctr-prior-clicks")
                     .doubleType()
-                    .defaultValue(1.0)
+                    .defaultValue(PipelineDefaults.CTR_PRIOR_CLICKS)
                     .withDescription("Beta-prior clicks of the smoothed item CTR.");
 
     public static final ConfigOption<Double> CTR_PRIOR_EXPOSURES =
             ConfigOptions.key("features.ctr-prior-exposures")
                     .doubleType()
-                    .defaultValue(20.0)
+                    .defaultValue(PipelineDefaults.CTR_PRIOR_EXPOSURES)
                     .withDescription("Beta-prior exposures of the smoothed item CTR.");
 
     public static final ConfigOption<Duration> ENTITY_STATE_TTL =
@@ -220,14 +221,14 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<ClassKeyMode> CLASS_KEY =
             ConfigOptions.key("classes.key")
                     .enumType(ClassKeyMode.class)
-                    .defaultValue(ClassKeyMode.CATEGORY_LABEL)
+                    .defaultValue(PipelineDefaults.CLASS_KEY)
                     .withDescription(
                             "Class of a sample: CATEGORY, CATEGORY_LABEL, LABEL or POPULARITY.");
 
     public static final ConfigOption<WeightingStrategy> STRATEGY =
             ConfigOptions.key("weights.strategy")
                     .enumType(WeightingStrategy.class)
-                    .defaultValue(WeightingStrategy.SQRT_INVERSE)
+                    .defaultValue(PipelineDefaults.STRATEGY)
                     .withDescription(
                             "NONE, INVERSE (N/(K n_c)), SQRT_INVERSE or EFFECTIVE_NUMBER (Cui et"
                                     + " al. 2019).");
@@ -241,26 +242,26 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<Double> MIN_WEIGHT =
             ConfigOptions.key("weights.min")
                     .doubleType()
-                    .defaultValue(0.05)
+                    .defaultValue(PipelineDefaults.MIN_WEIGHT)
                     .withDescription("Lower clip of raw class weights (> 0).");
 
     public static final ConfigOption<Double> MAX_WEIGHT =
             ConfigOptions.key("weights.max")
                     .doubleType()
-                    .defaultValue(20.0)
+                    .defaultValue(PipelineDefaults.MAX_WEIGHT)
                     .withDescription("Upper clip of raw class weights (>= weights.min).");
 
     public static final ConfigOption<Boolean> NORMALISE =
             ConfigOptions.key("weights.normalise")
                     .booleanType()
-                    .defaultValue(true)
+                    .defaultValue(PipelineDefaults.NORMALISE)
                     .withDescription(
                             "Rescale after clipping so the count-weighted mean weight is 1.");
 
     public static final ConfigOption<Duration> WEIGHT_HALF_LIFE =
             ConfigOptions.key("weights.half-life")
                     .durationType()
-                    .defaultValue(Duration.ofHours(6))
+                    .defaultValue(PipelineDefaults.WEIGHT_HALF_LIFE)
                     .withDescription(
                             "Half-life of the decayed class counts; 0 means no decay (plain"
                                     + " counts).");
@@ -268,7 +269,7 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<Duration> UPDATE_INTERVAL =
             ConfigOptions.key("weights.update-interval")
                     .durationType()
-                    .defaultValue(Duration.ofMinutes(1))
+                    .defaultValue(PipelineDefaults.UPDATE_INTERVAL)
                     .withDescription(
                             "Event-time interval of weight-table updates: a new version is"
                                     + " published each time the watermark passes a multiple of"
@@ -287,14 +288,14 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<Double> LOSS_AWARE_STRENGTH =
             ConfigOptions.key("weights.loss-aware.strength")
                     .doubleType()
-                    .defaultValue(1.0)
+                    .defaultValue(PipelineDefaults.LOSS_AWARE_STRENGTH)
                     .withDescription(
                             "Exponent of the loss ratio (>= 0); 0 makes every multiplier 1.");
 
     public static final ConfigOption<Double> LOSS_AWARE_SMOOTHING =
             ConfigOptions.key("weights.loss-aware.smoothing")
                     .doubleType()
-                    .defaultValue(0.3)
+                    .defaultValue(PipelineDefaults.LOSS_AWARE_SMOOTHING)
                     .withDescription(
                             "Weight of a new class-loss window in the moving average of a class's"
                                     + " loss ratio, in (0, 1]; the average starts at 1.");
@@ -302,19 +303,19 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<Double> LOSS_AWARE_MIN =
             ConfigOptions.key("weights.loss-aware.min")
                     .doubleType()
-                    .defaultValue(0.5)
+                    .defaultValue(PipelineDefaults.LOSS_AWARE_MIN)
                     .withDescription("Lower clip of the loss-aware multiplier, in (0, 1].");
 
     public static final ConfigOption<Double> LOSS_AWARE_MAX =
             ConfigOptions.key("weights.loss-aware.max")
                     .doubleType()
-                    .defaultValue(2.0)
+                    .defaultValue(PipelineDefaults.LOSS_AWARE_MAX)
                     .withDescription("Upper clip of the loss-aware multiplier (>= 1).");
 
     public static final ConfigOption<Long> LOSS_AWARE_MIN_SAMPLES =
             ConfigOptions.key("weights.loss-aware.min-samples")
                     .longType()
-                    .defaultValue(5L)
+                    .defaultValue(PipelineDefaults.LOSS_AWARE_MIN_SAMPLES)
                     .withDescription(
                             "A class's loss in a window counts only if the window had at least"
                                     + " this many samples of the class (>= 1).");
@@ -322,7 +323,7 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<Boolean> LOSS_AWARE_PRESERVE_MEAN =
             ConfigOptions.key("weights.loss-aware.preserve-mean")
                     .booleanType()
-                    .defaultValue(true)
+                    .defaultValue(PipelineDefaults.LOSS_AWARE_PRESERVE_MEAN)
                     .withDescription(
                             "Rescale the multipliers so the count-weighted mean class weight is"
                                     + " what it was without them (before clipping).");

@@ -13,12 +13,13 @@ import dev.counterweight.avro.fixtures.TestEvents;
 import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.dataset.SyntheticEventGenerator;
 import dev.counterweight.connectors.features.FeatureLayout;
-import dev.counterweight.connectors.kafka.EmbeddedKafkaBroker;
 import dev.counterweight.connectors.kafka.KafkaTestUtils;
 import dev.counterweight.connectors.kafka.Topics;
 import dev.counterweight.core.attribution.ClassKeyMode;
 import dev.counterweight.core.decay.HalfLife;
 import dev.counterweight.core.weighting.WeightTable;
+import dev.counterweight.testing.EmbeddedKafkaBroker;
+import dev.counterweight.testing.LoopbackFlink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,9 +34,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -426,15 +424,7 @@ class SampleWeightingJobITCase {
     }
 
     static Configuration loopback() {
-        Configuration c = new Configuration();
-        c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        c.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-        c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        c.set(TaskManagerOptions.HOST, "127.0.0.1");
-        c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        c.set(RestOptions.ADDRESS, "127.0.0.1");
-        c.set(RestOptions.BIND_PORT, "0");
-        return c;
+        return LoopbackFlink.configuration();
     }
 
     static Instant at(long millis) {

@@ -7,7 +7,7 @@ import dev.counterweight.avro.ModelSnapshot;
 import dev.counterweight.avro.PartitionOffset;
 import dev.counterweight.avro.Sample;
 import dev.counterweight.connectors.avro.AvroCodec;
-import dev.counterweight.connectors.kafka.EmbeddedKafkaBroker;
+import dev.counterweight.testing.EmbeddedKafkaBroker;
 import dev.counterweight.connectors.kafka.KafkaTestUtils;
 import dev.counterweight.connectors.kafka.Topics;
 import dev.counterweight.learner.model.Dl4jRankingModel;

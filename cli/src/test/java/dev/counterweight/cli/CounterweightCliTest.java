@@ -1,0 +1,134 @@
+package dev.counterweight.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** The command tree without a broker: help, descriptions, argument errors. */
+class CounterweightCliTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return CounterweightCli.run(new PrintWriter(out), new PrintWriter(err), args);
+    }
+
+    @Test
+    void registersEverySubcommand() {
+        assertThat(CounterweightCli.commandLine().getSubcommands().keySet())
+                .contains("demo", "topics", "replay", "inspect", "report", "help");
+        assertThat(
+                        CounterweightCli.commandLine()
+                                .getSubcommands()
+                                .get("topics")
+                                .getSubcommands()
+                                .keySet())
+                .containsExactlyInAnyOrder("create", "list");
+    }
+
+    @Test
+    void everyOptionAndParameterIsDescribed() {
+        List<String> undocumented = new ArrayList<>();
+        collectUndocumented(CounterweightCli.commandLine(), undocumented);
+
+        assertThat(undocumented).isEmpty();
+    }
+
+    @Test
+    void everySubcommandHasHelp() {
+        for (String[] command :
+                new String[][] {
+                    {"replay"},
+                    {"topics"},
+                    {"topics", "create"},
+                    {"topics", "list"},
+                    {"inspect"},
+                    {"report"}
+                }) {
+            String[] args = new String[command.length + 1];
+            System.arraycopy(command, 0, args, 0, command.length);
+            args[command.length] = "--help";
+            out.getBuffer().setLength(0);
+
+            assertThat(run(args)).as(String.join(" ", args)).isZero();
+            assertThat(out.toString())
+                    .contains("Usage: counterweight " + String.join(" ", command));
+        }
+    }
+
+    @Test
+    void replayHelpListsThePacingOptions() {
+        run("replay", "--help");
+
+        assertThat(out.toString())
+                .contains("--speed-up", "--time-shift", "--compress", "--source", "--limit")
+                .contains("--exposures", "--categories", "--zipf", "--ctr", "--cvr", "--seed");
+    }
+
+    @Test
+    void inspectHelpListsTheTopics() {
+        run("inspect", "--help");
+
+        assertThat(out.toString().replaceAll("\\s+", " "))
+                .contains(
+                        "events, events-dlq, weighted-samples, class-weights, class-loss,"
+                                + " model-snapshots");
+    }
+
+    @Test
+    void inspectOfAnUnknownTopicFailsNamingTheAcceptedOnes() {
+        int rc = run("inspect", "samples", "--bootstrap-servers", "127.0.0.1:1");
+
+        assertThat(rc).isEqualTo(2);
+        assertThat(err.toString())
+                .contains(
+                        "Unknown topic 'samples'. Accepted: events, events-dlq,"
+                                + " weighted-samples, class-weights, class-loss, model-snapshots");
+    }
+
+    @Test
+    void replayRejectsANegativeSpeedUpBeforeConnecting() {
+        int rc = run("replay", "--bootstrap-servers", "127.0.0.1:1", "--speed-up", "-2");
+
+        assertThat(rc).isEqualTo(2);
+        assertThat(err.toString()).contains("speed-up must be a finite number >= 0");
+    }
+
+    @Test
+    void replayRejectsAnUnknownSourceNamingTheChoices() {
+        run("replay", "--bootstrap-servers", "127.0.0.1:1", "--source", "bogus");
+
+        assertThat(err.toString()).contains("--source").contains("TAOBAO, SYNTHETIC");
+    }
+
+    @Test
+    void topicsWithoutSubcommandAsksForOne() {
+        assertThat(run("topics")).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing subcommand: create or list");
+    }
+
+    private static void collectUndocumented(CommandLine cl, List<String> undocumented) {
+        String name = cl.getCommandSpec().qualifiedName();
+        for (OptionSpec o : cl.getCommandSpec().options()) {
+            if (o.description().length == 0 || o.description()[0].isBlank()) {
+                undocumented.add(name + " " + o.longestName());
+            }
+        }
+        cl.getCommandSpec()
+                .positionalParameters()
+                .forEach(
+                        p -> {
+                            if (p.description().length == 0) {
+                                undocumented.add(name + " " + p.paramLabel());
+                            }
+                        });
+        cl.getSubcommands().values().forEach(sub -> collectUndocumented(sub, undocumented));
+    }
+}

@@ -178,7 +178,7 @@ public final class KeySpace {
      */
     public static String requireChoice(String key, String value, List<String> allowed) {
         for (String a : allowed) {
-            if (a.equalsIgnoreCase(value == null ? null : value.trim())) {
+            if (a.equalsIgnoreCase(value)) {
                 return a;
             }
         }

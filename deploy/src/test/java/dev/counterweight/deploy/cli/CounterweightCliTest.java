@@ -2,11 +2,16 @@ package dev.counterweight.deploy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.counterweight.deploy.local.LocalPipeline;
+import dev.counterweight.deploy.replay.DatasetEvents;
+import dev.counterweight.deploy.replay.ReplayPacing;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -130,5 +135,85 @@ class CounterweightCliTest {
                             }
                         });
         cl.getSubcommands().values().forEach(sub -> collectUndocumented(sub, undocumented));
+    }
+
+    @Test
+    void runValidatesItsJobAndLearnerOptionsBeforeStartingAnything(@TempDir Path dir) {
+        assertThat(
+                        run(
+                                "run",
+                                "--once",
+                                "--work-dir",
+                                dir.toString(),
+                                "--job",
+                                "weights.stratgy=INVERSE"))
+                .isNotZero();
+        assertThat(err.toString())
+                .contains("Unknown option 'weights.stratgy'")
+                .contains("'weights.strategy'");
+        assertThat(dir.resolve("kafka")).as("no broker was started").doesNotExist();
+
+        err.getBuffer().setLength(0);
+        assertThat(run("run", "--work-dir", dir.toString(), "--learner", "learner.batchsize=64"))
+                .isNotZero();
+        assertThat(err.toString())
+                .contains("Unknown option 'learner.batchsize'")
+                .contains("'learner.batch-size'");
+
+        err.getBuffer().setLength(0);
+        assertThat(run("run", "--work-dir", dir.toString(), "--job", "weights.strategy=INVERS"))
+                .isNotZero();
+        assertThat(err.toString())
+                .contains("'weights.strategy'")
+                .contains("NONE, INVERSE, SQRT_INVERSE, EFFECTIVE_NUMBER");
+    }
+
+    @Test
+    void theLaunchersOwnOptionsAndValidExtrasPassValidation(@TempDir Path dir) {
+        new LocalPipeline(
+                        new LocalPipeline.Settings(
+                                dir,
+                                0,
+                                2,
+                                DatasetEvents.Source.SYNTHETIC,
+                                10,
+                                new ReplayPacing(0, ReplayPacing.TimeShift.NONE, 1),
+                                RunCommand.pairs(
+                                        List.of(
+                                                "weights.strategy=inverse",
+                                                "attribution.window=10min",
+                                                "kafka.properties.security.protocol=PLAINTEXT",
+                                                "kafka.starting-offsets=latest")),
+                                RunCommand.pairs(List.of("learner.batch-size=64")),
+                                true),
+                        new PrintWriter(out),
+                        new PrintWriter(err))
+                .validateOptions();
+    }
+
+    @Test
+    void jobAndLearnerCommandsRejectAMisspeltKeyBeforeConnecting() {
+        assertThat(
+                        run(
+                                "job",
+                                "--kafka.bootstrap-servers",
+                                "127.0.0.1:1",
+                                "--weights.stratgy",
+                                "INVERSE"))
+                .isNotZero();
+        assertThat(err.toString())
+                .contains(
+                        "Unknown option 'weights.stratgy' (nearest known option:"
+                                + " 'weights.strategy')");
+
+        err.getBuffer().setLength(0);
+        assertThat(
+                        run(
+                                "learner",
+                                "--learner.bootstrap-servers=127.0.0.1:1",
+                                "--learner.snapshot-dir=target/unused",
+                                "--learner.batchsize=64"))
+                .isNotZero();
+        assertThat(err.toString()).contains("Unknown option 'learner.batchsize'");
     }
 }

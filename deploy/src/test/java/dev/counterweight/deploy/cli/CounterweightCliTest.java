@@ -139,33 +139,45 @@ class CounterweightCliTest {
 
     @Test
     void runValidatesItsJobAndLearnerOptionsBeforeStartingAnything(@TempDir Path dir) {
-        assertThat(
-                        run(
-                                "run",
-                                "--once",
-                                "--work-dir",
-                                dir.toString(),
-                                "--job",
-                                "weights.stratgy=INVERSE"))
-                .isNotZero();
+        assertThat(runOnce(dir, "--job", "weights.stratgy=INVERSE")).isNotZero();
         assertThat(err.toString())
                 .contains("Unknown option 'weights.stratgy'")
                 .contains("'weights.strategy'");
         assertThat(dir.resolve("kafka")).as("no broker was started").doesNotExist();
 
         err.getBuffer().setLength(0);
-        assertThat(run("run", "--work-dir", dir.toString(), "--learner", "learner.batchsize=64"))
-                .isNotZero();
+        assertThat(runOnce(dir, "--learner", "learner.batchsize=64")).isNotZero();
         assertThat(err.toString())
                 .contains("Unknown option 'learner.batchsize'")
                 .contains("'learner.batch-size'");
 
         err.getBuffer().setLength(0);
-        assertThat(run("run", "--work-dir", dir.toString(), "--job", "weights.strategy=INVERS"))
-                .isNotZero();
+        assertThat(runOnce(dir, "--job", "weights.strategy=INVERS")).isNotZero();
         assertThat(err.toString())
                 .contains("'weights.strategy'")
                 .contains("NONE, INVERSE, SQRT_INVERSE, EFFECTIVE_NUMBER");
+    }
+
+    /**
+     * {@code run --once} on a tiny synthetic replay: should validation ever let a bad option
+     * through, the test fails after a short run instead of hanging.
+     */
+    private int runOnce(Path dir, String... extra) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "run",
+                                "--once",
+                                "--work-dir",
+                                dir.toString(),
+                                "--ui-port",
+                                "0",
+                                "--source",
+                                "SYNTHETIC",
+                                "--limit",
+                                "10"));
+        args.addAll(List.of(extra));
+        return run(args.toArray(String[]::new));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.counterweight.cli;
 
 import dev.counterweight.jobs.weighting.SampleWeightingJob;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Unmatched;
 public final class JobCommand implements Callable<Integer> {
 
     /** Every {@code --key value} pair, passed on unchanged. */
-    @Unmatched List<String> args = List.of();
+    @Unmatched List<String> args = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {

@@ -1,6 +1,7 @@
 package dev.counterweight.cli;
 
 import dev.counterweight.learner.service.LearnerMain;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Unmatched;
 public final class LearnerCommand implements Callable<Integer> {
 
     /** Every {@code --key value} pair, passed on unchanged. */
-    @Unmatched List<String> args = List.of();
+    @Unmatched List<String> args = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {

@@ -2,11 +2,16 @@ package dev.counterweight.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.counterweight.deploy.local.LocalPipeline;
+import dev.counterweight.deploy.replay.DatasetEvents;
+import dev.counterweight.deploy.replay.ReplayPacing;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -130,5 +135,97 @@ class CounterweightCliTest {
                             }
                         });
         cl.getSubcommands().values().forEach(sub -> collectUndocumented(sub, undocumented));
+    }
+
+    @Test
+    void runValidatesItsJobAndLearnerOptionsBeforeStartingAnything(@TempDir Path dir) {
+        assertThat(runOnce(dir, "--job", "weights.stratgy=INVERSE")).isNotZero();
+        assertThat(err.toString())
+                .contains("Unknown option 'weights.stratgy'")
+                .contains("'weights.strategy'");
+        assertThat(dir.resolve("kafka")).as("no broker was started").doesNotExist();
+
+        err.getBuffer().setLength(0);
+        assertThat(runOnce(dir, "--learner", "learner.batchsize=64")).isNotZero();
+        assertThat(err.toString())
+                .contains("Unknown option 'learner.batchsize'")
+                .contains("'learner.batch-size'");
+
+        err.getBuffer().setLength(0);
+        assertThat(runOnce(dir, "--job", "weights.strategy=INVERS")).isNotZero();
+        assertThat(err.toString())
+                .contains("'weights.strategy'")
+                .contains("NONE, INVERSE, SQRT_INVERSE, EFFECTIVE_NUMBER");
+    }
+
+    /**
+     * {@code run --once} on a tiny synthetic replay: should validation ever let a bad option
+     * through, the test fails after a short run instead of hanging.
+     */
+    private int runOnce(Path dir, String... extra) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "run",
+                                "--once",
+                                "--work-dir",
+                                dir.toString(),
+                                "--ui-port",
+                                "0",
+                                "--source",
+                                "SYNTHETIC",
+                                "--limit",
+                                "10"));
+        args.addAll(List.of(extra));
+        return run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void theLaunchersOwnOptionsAndValidExtrasPassValidation(@TempDir Path dir) {
+        new LocalPipeline(
+                        new LocalPipeline.Settings(
+                                dir,
+                                0,
+                                2,
+                                DatasetEvents.Source.SYNTHETIC,
+                                10,
+                                new ReplayPacing(0, ReplayPacing.TimeShift.NONE, 1),
+                                RunCommand.pairs(
+                                        List.of(
+                                                "weights.strategy=inverse",
+                                                "attribution.window=10min",
+                                                "kafka.properties.security.protocol=PLAINTEXT",
+                                                "kafka.starting-offsets=latest")),
+                                RunCommand.pairs(List.of("learner.batch-size=64")),
+                                true),
+                        new PrintWriter(out),
+                        new PrintWriter(err))
+                .validateOptions();
+    }
+
+    @Test
+    void jobAndLearnerCommandsRejectAMisspeltKeyBeforeConnecting() {
+        assertThat(
+                        run(
+                                "job",
+                                "--kafka.bootstrap-servers",
+                                "127.0.0.1:1",
+                                "--weights.stratgy",
+                                "INVERSE"))
+                .isNotZero();
+        assertThat(err.toString())
+                .contains(
+                        "Unknown option 'weights.stratgy' (nearest known option:"
+                                + " 'weights.strategy')");
+
+        err.getBuffer().setLength(0);
+        assertThat(
+                        run(
+                                "learner",
+                                "--learner.bootstrap-servers=127.0.0.1:1",
+                                "--learner.snapshot-dir=target/unused",
+                                "--learner.batchsize=64"))
+                .isNotZero();
+        assertThat(err.toString()).contains("Unknown option 'learner.batchsize'");
     }
 }

@@ -177,6 +177,7 @@ public final class LocalPipeline implements AutoCloseable {
      * @return the job's validated settings
      */
     public SampleWeightingSettings start() throws Exception {
+        validateOptions();
         Files.createDirectories(settings.workDir());
         broker = EmbeddedKafkaBroker.start(settings.workDir().resolve("kafka"));
         // Unlimited retention: replayed datasets carry their original (years old) event times.
@@ -226,6 +227,19 @@ public final class LocalPipeline implements AutoCloseable {
         out.flush();
 
         return jobSettings;
+    }
+
+    /**
+     * Validates the job's and the learner's options (the launcher's own and the extra ones) without
+     * starting anything, so a misspelt or invalid option fails before the broker starts; {@link
+     * #start} calls it first.
+     *
+     * @throws IllegalArgumentException naming the key
+     */
+    public void validateOptions() {
+        String notYetStarted = "127.0.0.1:9092";
+        SampleWeightingSettings.from(jobConfiguration(notYetStarted));
+        LearnerSettings.from(learnerConfiguration(notYetStarted));
     }
 
     /** Bootstrap servers of the broker {@link #start} started. */

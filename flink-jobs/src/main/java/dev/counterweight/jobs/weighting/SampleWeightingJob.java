@@ -376,10 +376,10 @@ public final class SampleWeightingJob {
     public static KafkaSource<IngestedEvent> kafkaSource(SampleWeightingSettings settings) {
         OffsetsInitializer start =
                 switch (settings.startingOffsets()) {
-                    case "latest" -> OffsetsInitializer.latest();
-                    case "committed" ->
+                    case EARLIEST -> OffsetsInitializer.earliest();
+                    case LATEST -> OffsetsInitializer.latest();
+                    case COMMITTED ->
                             OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-                    default -> OffsetsInitializer.earliest();
                 };
         KafkaSourceBuilder<IngestedEvent> builder =
                 KafkaSource.<IngestedEvent>builder()

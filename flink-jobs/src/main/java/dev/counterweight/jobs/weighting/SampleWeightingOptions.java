@@ -1,17 +1,28 @@
 package dev.counterweight.jobs.weighting;
 
+import dev.counterweight.connectors.kafka.Topics;
 import dev.counterweight.core.attribution.ClassKeyMode;
+import dev.counterweight.core.config.KeySpace;
 import dev.counterweight.core.defaults.PipelineDefaults;
 import dev.counterweight.core.weighting.WeightingStrategy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MetricOptions;
 
 /**
  * Every setting of {@link SampleWeightingJob}, as typed, documented options. Pass them as {@code
  * --key value} arguments or in the Flink configuration; {@link SampleWeightingSettings#from}
  * validates them and fails naming the key.
+ *
+ * <p>The surface is closed: a key in one of the job's namespaces ({@code kafka.}, {@code weights.},
+ * {@code job.}, ...; see {@link #keySpace()}) that is not declared here fails at start, naming the
+ * nearest declared key. Open are the {@value #KAFKA_PROPERTIES_PREFIX}* pass-through, Flink's own
+ * {@code metrics.*} keys, and every key outside the job's namespaces (Flink's configuration).
  */
 public final class SampleWeightingOptions {
 
@@ -36,31 +47,31 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<String> EVENTS_TOPIC =
             ConfigOptions.key("kafka.events-topic")
                     .stringType()
-                    .defaultValue("events")
+                    .defaultValue(Topics.EVENTS)
                     .withDescription("Topic of UserEvent records (Avro single-object encoding).");
 
     public static final ConfigOption<String> SAMPLES_TOPIC =
             ConfigOptions.key("kafka.samples-topic")
                     .stringType()
-                    .defaultValue("weighted-samples")
+                    .defaultValue(Topics.WEIGHTED_SAMPLES)
                     .withDescription("Topic the weighted Sample records are written to.");
 
     public static final ConfigOption<String> WEIGHTS_TOPIC =
             ConfigOptions.key("kafka.weights-topic")
                     .stringType()
-                    .defaultValue("class-weights")
+                    .defaultValue(Topics.CLASS_WEIGHTS)
                     .withDescription("Compacted topic the versioned ClassWeights tables go to.");
 
     public static final ConfigOption<String> DLQ_TOPIC =
             ConfigOptions.key("kafka.dlq-topic")
                     .stringType()
-                    .defaultValue("events-dlq")
+                    .defaultValue(Topics.EVENTS_DLQ)
                     .withDescription("Topic of DeadLetter records for input the job cannot use.");
 
     public static final ConfigOption<String> CLASS_LOSS_TOPIC =
             ConfigOptions.key("kafka.class-loss-topic")
                     .stringType()
-                    .defaultValue("class-loss")
+                    .defaultValue(Topics.CLASS_LOSS)
                     .withDescription(
                             "Topic of the learner's per-class loss (ClassLoss records); read only"
                                     + " with weights.loss-aware.enabled.");
@@ -73,12 +84,13 @@ public final class SampleWeightingOptions {
                             "Consumer group id (offsets are committed on checkpoints for"
                                     + " monitoring only; the job restores from its own state).");
 
-    public static final ConfigOption<String> STARTING_OFFSETS =
+    public static final ConfigOption<StartingOffsets> STARTING_OFFSETS =
             ConfigOptions.key("kafka.starting-offsets")
-                    .stringType()
-                    .defaultValue("earliest")
+                    .enumType(StartingOffsets.class)
+                    .defaultValue(StartingOffsets.EARLIEST)
                     .withDescription(
-                            "Where a fresh start reads from: earliest, latest or committed.");
+                            "Where a fresh start reads from: EARLIEST, LATEST or COMMITTED (the"
+                                    + " group's offsets, earliest where it has none); any case.");
 
     public static final ConfigOption<Boolean> BOUNDED =
             ConfigOptions.key("kafka.bounded")
@@ -419,6 +431,38 @@ public final class SampleWeightingOptions {
                     .defaultValue("counterweight-sample-weighting")
                     .withDescription(
                             "Name of the job in the Flink UI; key of the class-weights records.");
+
+    /**
+     * The job's closed key space: the keys of {@link #all()}, the {@value
+     * #KAFKA_PROPERTIES_PREFIX}* pass-through, and Flink's {@link MetricOptions} keys and reporter
+     * settings, which share the {@code metrics.} namespace with {@link #TOP_CLASS_METRICS}.
+     */
+    public static KeySpace keySpace() {
+        List<String> keys = new ArrayList<>();
+        for (ConfigOption<?> o : all()) {
+            keys.add(o.key());
+        }
+        return KeySpace.of(keys, List.of(KAFKA_PROPERTIES_PREFIX))
+                .allowingForeign(flinkMetricKeys(), List.of("metrics.reporter.", "metrics.scope."));
+    }
+
+    /** Every key (and fallback key) of Flink's {@link MetricOptions}. */
+    private static Set<String> flinkMetricKeys() {
+        Set<String> keys = new TreeSet<>();
+        for (java.lang.reflect.Field f : MetricOptions.class.getFields()) {
+            if (java.lang.reflect.Modifier.isStatic(f.getModifiers())
+                    && ConfigOption.class.isAssignableFrom(f.getType())) {
+                try {
+                    ConfigOption<?> o = (ConfigOption<?>) f.get(null);
+                    keys.add(o.key());
+                    o.fallbackKeys().forEach(k -> keys.add(k.getKey()));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return keys;
+    }
 
     /** All options, for docs and {@code --help}. */
     public static List<ConfigOption<?>> all() {

@@ -5,12 +5,14 @@ import static dev.counterweight.jobs.weighting.SampleWeightingOptions.*;
 import dev.counterweight.connectors.kafka.ClientProperties;
 import dev.counterweight.core.attribution.AttributionRules;
 import dev.counterweight.core.attribution.ClassKeyMode;
+import dev.counterweight.core.config.KeySpace;
 import dev.counterweight.core.decay.HalfLife;
 import dev.counterweight.core.sampling.DownSamplingConfig;
 import dev.counterweight.core.weighting.LossAwareConfig;
 import dev.counterweight.core.weighting.WeightingConfig;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +35,7 @@ public record SampleWeightingSettings(
         String weightsTopic,
         String dlqTopic,
         String groupId,
-        String startingOffsets,
+        StartingOffsets startingOffsets,
         boolean bounded,
         String transactionalIdPrefix,
         Duration transactionTimeout,
@@ -68,13 +70,16 @@ public record SampleWeightingSettings(
     /** Flink's upper bound of a max parallelism (key groups are numbered in 15 bits). */
     static final int UPPER_BOUND_MAX_PARALLELISM = 1 << 15;
 
-    /** Reads and validates every option; throws {@link IllegalArgumentException} naming the key. */
+    /**
+     * Reads and validates every option; throws {@link IllegalArgumentException} naming the key. An
+     * unknown key in the job's namespaces fails first, naming the nearest known key (see {@link
+     * SampleWeightingOptions#keySpace()}); an enum option's value must be one of its constants.
+     */
     public static SampleWeightingSettings from(Configuration config) {
+        SampleWeightingOptions.keySpace().requireKnown(config.keySet());
+        requireChoices(config, SampleWeightingOptions.all());
         String bootstrap = required(config, BOOTSTRAP_SERVERS);
-        String startingOffsets = config.get(STARTING_OFFSETS);
-        if (!List.of("earliest", "latest", "committed").contains(startingOffsets)) {
-            throw invalid(STARTING_OFFSETS, startingOffsets, "one of earliest, latest, committed");
-        }
+        StartingOffsets startingOffsets = config.get(STARTING_OFFSETS);
         Duration txTimeout = positive(config, TRANSACTION_TIMEOUT);
         Duration checkpoint = positive(config, CHECKPOINT_INTERVAL);
         if (txTimeout.compareTo(Duration.ofMinutes(15)) > 0) {
@@ -218,6 +223,24 @@ public record SampleWeightingSettings(
         }
         return new LossAwareConfig(
                 strength, smoothing, min, max, minSamples, config.get(LOSS_AWARE_PRESERVE_MEAN));
+    }
+
+    /**
+     * Checks the raw value of every enum option against its constants (any case, as Flink parses
+     * them), so a bad value fails naming the key and listing the allowed values.
+     */
+    static void requireChoices(Configuration config, List<ConfigOption<?>> options) {
+        Map<String, String> raw = config.toMap();
+        for (ConfigOption<?> option : options) {
+            String value = raw.get(option.key());
+            if (value != null && option.defaultValue() instanceof Enum<?> e) {
+                List<String> allowed = new ArrayList<>();
+                for (Enum<?> c : e.getDeclaringClass().getEnumConstants()) {
+                    allowed.add(c.name());
+                }
+                KeySpace.requireChoice(option.key(), value, allowed);
+            }
+        }
     }
 
     private static String required(Configuration config, ConfigOption<String> option) {

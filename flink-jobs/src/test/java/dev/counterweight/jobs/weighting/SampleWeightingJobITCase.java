@@ -55,10 +55,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class SampleWeightingJobITCase {
 
-    private static final long WINDOW = 30_000;
-    private static final long HORIZON = 120_000;
-    private static final long HALF_LIFE = 600_000;
-    private static final long INTERVAL = 20_000;
+    static final long WINDOW = 30_000;
+    static final long HORIZON = 120_000;
+    static final long HALF_LIFE = 600_000;
+    static final long INTERVAL = 20_000;
 
     @TempDir static Path dir;
     private static EmbeddedKafkaBroker broker;
@@ -190,7 +190,7 @@ class SampleWeightingJobITCase {
                 });
     }
 
-    private static void assertTableMatchesReference(
+    static void assertTableMatchesReference(
             ClassWeights table, List<Sample> samples, SampleWeightingSettings settings) {
         long boundary = table.getComputedAt().toEpochMilli();
         HalfLife h = settings.weightHalfLife();
@@ -227,7 +227,7 @@ class SampleWeightingJobITCase {
      * Reference labels by brute force over the input: sample id -> {click, conversion, correction}.
      * Each (user, item) pair has exactly one exposure here.
      */
-    private static Map<String, boolean[]> referenceSamples(List<UserEvent> events) {
+    static Map<String, boolean[]> referenceSamples(List<UserEvent> events) {
         Map<String, UserEvent> exposureOfPair = new HashMap<>();
         for (UserEvent e : events) {
             if (e.getType() == EventType.IMPRESSION) {
@@ -267,7 +267,7 @@ class SampleWeightingJobITCase {
         return out;
     }
 
-    private static List<UserEvent> uniquePairEvents() {
+    static List<UserEvent> uniquePairEvents() {
         SyntheticEventGenerator.Config base = SyntheticEventGenerator.Config.defaults(3);
         SyntheticEventGenerator.Config config =
                 new SyntheticEventGenerator.Config(

@@ -1,6 +1,10 @@
 package dev.counterweight.learner.service;
 
+import dev.counterweight.connectors.kafka.Topics;
+import dev.counterweight.core.config.KeySpace;
+import dev.counterweight.learner.backend.Device;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -8,6 +12,10 @@ import org.apache.flink.configuration.ConfigOptions;
 /**
  * Every setting of the online learner as a typed, documented option (pass as {@code --key value}).
  * {@link LearnerSettings#from} validates them and fails naming the key.
+ *
+ * <p>The surface is closed: a key in the learner's namespaces ({@code learner.}, {@code model.})
+ * that is not declared here fails at start, naming the nearest declared key; the {@value
+ * #KAFKA_PROPERTIES_PREFIX}* pass-through stays open.
  */
 public final class LearnerOptions {
 
@@ -30,20 +38,20 @@ public final class LearnerOptions {
     public static final ConfigOption<String> SAMPLES_TOPIC =
             ConfigOptions.key("learner.samples-topic")
                     .stringType()
-                    .defaultValue("weighted-samples")
+                    .defaultValue(Topics.WEIGHTED_SAMPLES)
                     .withDescription("Topic of weighted Sample records to train on.");
 
     public static final ConfigOption<String> SNAPSHOTS_TOPIC =
             ConfigOptions.key("learner.snapshots-topic")
                     .stringType()
-                    .defaultValue("model-snapshots")
+                    .defaultValue(Topics.MODEL_SNAPSHOTS)
                     .withDescription(
                             "Compacted topic where snapshots passing the gate are announced.");
 
     public static final ConfigOption<String> CLASS_LOSS_TOPIC =
             ConfigOptions.key("learner.class-loss-topic")
                     .stringType()
-                    .defaultValue("class-loss")
+                    .defaultValue(Topics.CLASS_LOSS)
                     .withDescription("Topic of per-class mean progressive-validation loss.");
 
     public static final ConfigOption<String> DLQ_TOPIC =
@@ -279,13 +287,14 @@ public final class LearnerOptions {
                     .defaultValue(4)
                     .withDescription("Experts of the MMoE bottom.");
 
-    public static final ConfigOption<String> DEVICE =
+    public static final ConfigOption<Device> DEVICE =
             ConfigOptions.key("learner.device")
-                    .stringType()
-                    .defaultValue("auto")
+                    .enumType(Device.class)
+                    .defaultValue(Device.AUTO)
                     .withDescription(
-                            "auto|cpu|gpu: the backend must pass a start-up self-test; auto falls"
-                                    + " back to CPU, gpu stops with the reason.");
+                            "AUTO, CPU or GPU (any case): the backend must pass a start-up"
+                                    + " self-test; AUTO falls back to CPU, GPU stops with the"
+                                    + " reason.");
 
     public static final ConfigOption<Integer> OMP_THREADS =
             ConfigOptions.key("learner.omp-threads")
@@ -301,6 +310,15 @@ public final class LearnerOptions {
                     .withDescription(
                             "Port of the HTTP endpoint for Kubernetes probes and Prometheus (/health,"
                                     + " /ready, /metrics), bound to all interfaces; 0 = off.");
+
+    /** The learner's closed key space: the keys of {@link #all()} and the Kafka pass-through. */
+    public static KeySpace keySpace() {
+        List<String> keys = new ArrayList<>();
+        for (ConfigOption<?> o : all()) {
+            keys.add(o.key());
+        }
+        return KeySpace.of(keys, List.of(KAFKA_PROPERTIES_PREFIX));
+    }
 
     /** All options, for docs and {@code --help}. */
     public static List<ConfigOption<?>> all() {

@@ -4,12 +4,14 @@ import static dev.counterweight.learner.service.LearnerOptions.*;
 
 import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.connectors.kafka.ClientProperties;
+import dev.counterweight.core.config.KeySpace;
 import dev.counterweight.learner.backend.BackendOptions;
 import dev.counterweight.learner.backend.Device;
 import dev.counterweight.learner.model.ModelConfig;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
@@ -48,8 +50,19 @@ public record LearnerSettings(
         String dlqTopic,
         SampleValidator.Limits validation) {
 
-    /** Reads and validates every option. */
+    /**
+     * Reads and validates every option. An unknown key in the learner's namespaces fails first,
+     * naming the nearest known key (see {@link LearnerOptions#keySpace()}).
+     */
     public static LearnerSettings from(Configuration c) {
+        LearnerOptions.keySpace().requireKnown(c.keySet());
+        String rawDevice = c.toMap().get(DEVICE.key());
+        if (rawDevice != null) {
+            KeySpace.requireChoice(
+                    DEVICE.key(),
+                    rawDevice,
+                    Arrays.stream(Device.values()).map(Device::name).toList());
+        }
         String bootstrap = c.get(BOOTSTRAP_SERVERS);
         if (bootstrap == null || bootstrap.isBlank()) {
             throw new IllegalArgumentException(
@@ -79,13 +92,7 @@ public record LearnerSettings(
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("Invalid model option: " + e.getMessage(), e);
         }
-        Device device;
-        try {
-            device = Device.parse(c.get(DEVICE));
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
-                    "Invalid value for option '" + DEVICE.key() + "': " + e.getMessage(), e);
-        }
+        Device device = c.get(DEVICE);
         double aucDrop = c.get(GATE_MAX_AUC_DROP);
         if (!(aucDrop >= 0)) {
             throw invalid(GATE_MAX_AUC_DROP, aucDrop, "not negative");

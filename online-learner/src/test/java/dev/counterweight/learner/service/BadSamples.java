@@ -1,5 +1,6 @@
 package dev.counterweight.learner.service;
 
+import dev.counterweight.testing.SyntheticSamples;
 import dev.counterweight.avro.Sample;
 import dev.counterweight.avro.UserEvent;
 import dev.counterweight.avro.fixtures.TestEvents;

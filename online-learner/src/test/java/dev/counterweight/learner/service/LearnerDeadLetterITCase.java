@@ -1,5 +1,6 @@
 package dev.counterweight.learner.service;
 
+import dev.counterweight.testing.SyntheticSamples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.counterweight.avro.DeadLetter;
@@ -7,12 +8,12 @@ import dev.counterweight.avro.ModelSnapshot;
 import dev.counterweight.avro.PartitionOffset;
 import dev.counterweight.avro.Sample;
 import dev.counterweight.connectors.avro.AvroCodec;
-import dev.counterweight.testing.EmbeddedKafkaBroker;
 import dev.counterweight.connectors.kafka.KafkaTestUtils;
 import dev.counterweight.connectors.kafka.Topics;
 import dev.counterweight.learner.model.Dl4jRankingModel;
 import dev.counterweight.learner.model.RankingModel;
 import dev.counterweight.learner.snapshot.SnapshotStore;
+import dev.counterweight.testing.EmbeddedKafkaBroker;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,9 +2,9 @@ package dev.counterweight.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.counterweight.deploy.local.LocalPipeline;
-import dev.counterweight.deploy.replay.DatasetEvents;
-import dev.counterweight.deploy.replay.ReplayPacing;
+import dev.counterweight.connectors.replay.DatasetEvents;
+import dev.counterweight.connectors.replay.ReplayPacing;
+import dev.counterweight.launcher.LocalPipeline;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

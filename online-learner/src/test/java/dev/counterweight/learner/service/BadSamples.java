@@ -1,10 +1,10 @@
 package dev.counterweight.learner.service;
 
-import dev.counterweight.testing.SyntheticSamples;
 import dev.counterweight.avro.Sample;
 import dev.counterweight.avro.UserEvent;
 import dev.counterweight.avro.fixtures.TestEvents;
 import dev.counterweight.connectors.avro.AvroCodec;
+import dev.counterweight.testing.SyntheticSamples;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

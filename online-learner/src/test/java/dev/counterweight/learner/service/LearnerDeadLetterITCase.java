@@ -1,6 +1,5 @@
 package dev.counterweight.learner.service;
 
-import dev.counterweight.testing.SyntheticSamples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.counterweight.avro.DeadLetter;
@@ -14,6 +13,7 @@ import dev.counterweight.learner.model.Dl4jRankingModel;
 import dev.counterweight.learner.model.RankingModel;
 import dev.counterweight.learner.snapshot.SnapshotStore;
 import dev.counterweight.testing.EmbeddedKafkaBroker;
+import dev.counterweight.testing.SyntheticSamples;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -9,6 +9,7 @@ import dev.counterweight.avro.Sample;
 import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.kafka.KafkaTestUtils;
 import dev.counterweight.connectors.kafka.Topics;
+import dev.counterweight.learner.model.Batch;
 import dev.counterweight.learner.model.Dl4jRankingModel;
 import dev.counterweight.learner.model.RankingModel;
 import dev.counterweight.learner.snapshot.SnapshotStore;
@@ -202,7 +203,9 @@ class LearnerDeadLetterITCase {
         Dl4jRankingModel model =
                 (Dl4jRankingModel) RankingModel.load(store.modelFile(last.getVersion()));
         Dl4jRankingModel firstStepOnly = Dl4jRankingModel.create(settings.model());
-        firstStepOnly.train(new SampleEncoder(settings.model()).encode(samples.subList(0, 128)));
+        Batch first = new SampleEncoder(settings.model()).encode(samples.subList(0, 128));
+        firstStepOnly.startAtBaseRates(first);
+        firstStepOnly.train(first);
         assertThat(model.iterations()).isEqualTo(1);
         assertThat(model.parameterVector()).isEqualTo(firstStepOnly.parameterVector());
         assertThat(model.updaterStateVector()).isEqualTo(firstStepOnly.updaterStateVector());

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates and lists the Counterweight topics on a cluster ({@code topics create|list}). */
 public final class TopicAdmin {
@@ -139,7 +140,31 @@ public final class TopicAdmin {
         }
     }
 
+    /**
+     * Describes the topics, retrying while the broker does not know one yet: a topic created a
+     * moment ago may not have reached the metadata the describe calls read (seen in CI right after
+     * {@code topics create}: "This server does not host this topic-partition").
+     */
     private static List<TopicStatus> describe(
+            Admin admin, Collection<String> names, Duration timeout)
+            throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return describeOnce(admin, names, timeout);
+            } catch (IllegalStateException e) {
+                boolean unknown =
+                        e.getCause() instanceof ExecutionException ee
+                                && ee.getCause() instanceof UnknownTopicOrPartitionException;
+                if (!unknown || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static List<TopicStatus> describeOnce(
             Admin admin, Collection<String> names, Duration timeout)
             throws InterruptedException, TimeoutException {
         try {

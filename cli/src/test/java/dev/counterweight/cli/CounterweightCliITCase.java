@@ -90,8 +90,9 @@ class CounterweightCliITCase {
                 .as(err.toString())
                 .isZero();
         assertThat(out.toString().lines())
-                .hasSize(7)
+                .hasSize(Topics.all(3).size() + 1)
                 .anySatisfy(l -> assertThat(l).matches("events +3 +1 +delete +created"))
+                .anySatisfy(l -> assertThat(l).matches("learner-dlq +1 +1 +delete +created"))
                 .anySatisfy(l -> assertThat(l).matches("class-weights +1 +1 +compact +created"))
                 .anySatisfy(l -> assertThat(l).matches("model-snapshots +1 +1 +compact +created"));
 

@@ -1,5 +1,6 @@
 package dev.counterweight.learner.service;
 
+import dev.counterweight.core.weighting.DelayedFeedback;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -239,6 +240,39 @@ public final class LearnerOptions {
                             "Port of the HTTP endpoint for Kubernetes probes and Prometheus (/health,"
                                     + " /ready, /metrics), bound to all interfaces; 0 = off.");
 
+    /**
+     * How delayed conversions are trained and served; see {@link DelayedFeedback} for the
+     * derivations.
+     */
+    public static final ConfigOption<DelayedFeedback> DELAYED_FEEDBACK =
+            ConfigOptions.key("learner.delayed-feedback")
+                    .enumType(DelayedFeedback.class)
+                    .defaultValue(DelayedFeedback.NONE)
+                    .withDescription(
+                            "none|fnw|fnc. A purchase after the attribution window arrives as a"
+                                    + " positive correction while the window's negative stays"
+                                    + " (a fake negative). none: train both rows as they are"
+                                    + " (conversion is under-predicted). fnw: fake-negative"
+                                    + " weighting of the CTCVR loss (Ktena et al. 2019), weights"
+                                    + " from the model's own prediction f with the gradient"
+                                    + " stopped: positives 1 + q·f, negatives"
+                                    + " (1 - f)(1 + q·f)/(1 - f + q·f). fnc: train naively, the"
+                                    + " scorer serves b/(1 - q·b). With fnw and fnc the scorer"
+                                    + " also removes the corrections' extra click rows from the"
+                                    + " CTR. The setting is recorded in every snapshot.");
+
+    public static final ConfigOption<Double> DELAYED_FEEDBACK_LATE_SHARE =
+            ConfigOptions.key("learner.delayed-feedback.late-share")
+                    .doubleType()
+                    .defaultValue(1.0)
+                    .withDescription(
+                            "q in [0, 1]: the share of conversions that arrive after the"
+                                    + " attribution window, for fnw and fnc. 1 is Ktena et al.'s"
+                                    + " setting (every conversion first appears as a negative);"
+                                    + " the learner records the share it observes in each"
+                                    + " snapshot (calibration.observedLateShare), the value to"
+                                    + " use for this stream.");
+
     /** All options, for docs and {@code --help}. */
     public static List<ConfigOption<?>> all() {
         return List.of(
@@ -273,6 +307,8 @@ public final class LearnerOptions {
                 EXPERTS,
                 DEVICE,
                 OMP_THREADS,
-                HEALTH_PORT);
+                HEALTH_PORT,
+                DELAYED_FEEDBACK,
+                DELAYED_FEEDBACK_LATE_SHARE);
     }
 }

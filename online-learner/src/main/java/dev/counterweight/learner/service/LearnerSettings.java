@@ -3,6 +3,7 @@ package dev.counterweight.learner.service;
 import static dev.counterweight.learner.service.LearnerOptions.*;
 
 import dev.counterweight.connectors.kafka.ClientProperties;
+import dev.counterweight.core.weighting.DelayedFeedback;
 import dev.counterweight.learner.backend.BackendOptions;
 import dev.counterweight.learner.backend.Device;
 import dev.counterweight.learner.model.ModelConfig;
@@ -41,7 +42,9 @@ public record LearnerSettings(
         Duration maxIdle,
         ModelConfig model,
         BackendOptions backend,
-        int healthPort) {
+        int healthPort,
+        DelayedFeedback delayedFeedback,
+        double lateShare) {
 
     /** Reads and validates every option. */
     public static LearnerSettings from(Configuration c) {
@@ -115,7 +118,17 @@ public record LearnerSettings(
                 nonNegative(c, MAX_IDLE),
                 model,
                 new BackendOptions(device, positive(c, OMP_THREADS)),
-                healthPort(c));
+                healthPort(c),
+                c.get(DELAYED_FEEDBACK),
+                lateShare(c));
+    }
+
+    private static double lateShare(Configuration c) {
+        double q = c.get(DELAYED_FEEDBACK_LATE_SHARE);
+        if (!(q >= 0 && q <= 1)) {
+            throw invalid(DELAYED_FEEDBACK_LATE_SHARE, q, "a share in [0, 1]");
+        }
+        return q;
     }
 
     private static int healthPort(Configuration c) {

@@ -7,11 +7,13 @@ import dev.counterweight.avro.Sample;
 import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.connectors.kafka.KafkaPreflight;
+import dev.counterweight.core.weighting.DelayedFeedback;
 import dev.counterweight.learner.backend.BackendInfo;
 import dev.counterweight.learner.backend.BackendSelector;
 import dev.counterweight.learner.model.Dl4jRankingModel;
 import dev.counterweight.learner.model.RankingModel;
 import dev.counterweight.learner.model.Scores;
+import dev.counterweight.learner.snapshot.CalibrationLedger;
 import dev.counterweight.learner.snapshot.QualityGate;
 import dev.counterweight.learner.snapshot.SnapshotStore;
 import java.io.IOException;
@@ -62,6 +64,7 @@ public final class OnlineLearner {
     private RankingModel model;
     private SampleEncoder encoder;
     private ProgressiveEvaluator evaluator;
+    private final CalibrationLedger calibration = new CalibrationLedger();
     private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
     private long samplesTrained;
     private long sinceSnapshot;
@@ -241,6 +244,7 @@ public final class OnlineLearner {
         // Progressive validation: the scores are taken before the step trains on the batch.
         Scores scores = model.scoreAndTrain(encoder.encode(pending));
         evaluator.add(pending, scores);
+        calibration.observe(pending);
         samplesTrained += pending.size();
         sinceSnapshot += pending.size();
         nextOffsets.putAll(pendingNext);
@@ -282,6 +286,9 @@ public final class OnlineLearner {
                         .setConsumerOffsets(offsets)
                         .setMetrics(new LinkedHashMap<>(metrics))
                         .setFeatureSchemaFingerprint(fingerprint(model))
+                        .setCalibration(
+                                calibration.calibration(
+                                        settings.delayedFeedback(), settings.lateShare()))
                         .build();
         ModelSnapshot written = store.write(manifest, model::save);
         version = next;
@@ -354,7 +361,11 @@ public final class OnlineLearner {
 
     private void restore() throws IOException {
         Optional<ModelSnapshot> latest = store.latestValid();
-        RankingModel fresh = Dl4jRankingModel.create(settings.model());
+        Dl4jRankingModel fresh =
+                Dl4jRankingModel.create(
+                        settings.model(),
+                        settings.delayedFeedback() == DelayedFeedback.FNW,
+                        settings.lateShare());
         String expected = fingerprint(fresh);
         if (latest.isEmpty()) {
             model = fresh;
@@ -374,6 +385,24 @@ public final class OnlineLearner {
                                 + ": use the snapshot's settings or another learner.snapshot-dir");
             }
             model = RankingModel.load(store.modelFile(m.getVersion()));
+            if (model instanceof Dl4jRankingModel loaded
+                    && !loaded.conversionLoss().equals(fresh.conversionLoss())) {
+                throw new IllegalStateException(
+                        "Snapshot v"
+                                + m.getVersion()
+                                + " in "
+                                + store.dir()
+                                + " was trained with "
+                                + loaded.conversionLoss()
+                                + " but "
+                                + LearnerOptions.DELAYED_FEEDBACK.key()
+                                + " and "
+                                + LearnerOptions.DELAYED_FEEDBACK_LATE_SHARE.key()
+                                + " ask for "
+                                + fresh.conversionLoss()
+                                + ": use the snapshot's settings or another learner.snapshot-dir");
+            }
+            calibration.restore(m.getCalibration());
             version = m.getVersion();
             samplesTrained = m.getSamplesTrained();
             for (PartitionOffset o : m.getConsumerOffsets()) {

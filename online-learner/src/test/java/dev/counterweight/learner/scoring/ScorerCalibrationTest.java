@@ -48,7 +48,7 @@ class ScorerCalibrationTest {
     private static final double[][] WEIGHTS = {{1.0, 5.0, 20.0}, {0.8, 2.0, 6.0}};
 
     private static final ModelConfig CONFIG =
-            new ModelConfig(4, 4, 16, 4, 0, new int[] {8}, 4, 0.02, 11L, false, 0);
+            new ModelConfig(4, 4, 16, 4, 0, new int[] {8}, 4, 0.05, 11L, false, 0);
 
     @Test
     void calibratedOutputOfAClassWeightedModelMatchesTheTruthAndAnUnweightedModel(@TempDir Path dir)
@@ -100,8 +100,8 @@ class ScorerCalibrationTest {
 
     private static ScorerPair train(Path dir, List<Sample> samples) throws Exception {
         Dl4jRankingModel model = Dl4jRankingModel.create(CONFIG);
-        Batch batch = new SampleEncoder(CONFIG).encode(samples);
-        for (int step = 0; step < 600; step++) {
+        Batch batch = new SampleEncoder(CONFIG).encode(merged(samples));
+        for (int step = 0; step < 500; step++) {
             model.train(batch);
         }
         CalibrationLedger ledger = new CalibrationLedger();
@@ -127,6 +127,24 @@ class ScorerCalibrationTest {
         // Through the JSON manifest on disk, as a downstream service reads it.
         ModelSnapshot loaded = scorer.loadLatest(dir, "m").orElseThrow();
         return new ScorerPair(scorer, loaded);
+    }
+
+    /** One sample per category and label, weighted by the rows it stands for. */
+    private static List<Sample> merged(List<Sample> samples) {
+        Map<String, Sample> byKey = new java.util.TreeMap<>();
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        for (Sample s : samples) {
+            byKey.putIfAbsent(s.getClassKey(), s);
+            counts.merge(s.getClassKey(), 1, Integer::sum);
+        }
+        List<Sample> out = new ArrayList<>();
+        byKey.forEach(
+                (k, s) ->
+                        out.add(
+                                Sample.newBuilder(s)
+                                        .setWeight(s.getWeight() * counts.get(k))
+                                        .build()));
+        return out;
     }
 
     /** The known stream: the same labels for both models, class weights only if asked. */

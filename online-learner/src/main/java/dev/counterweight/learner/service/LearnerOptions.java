@@ -267,8 +267,8 @@ public final class LearnerOptions {
                     .defaultValue(1.0)
                     .withDescription(
                             "q in [0, 1]: the share of conversions that arrive after the"
-                                    + " attribution window, for fnw and fnc. 1 is Ktena et al.'s"
-                                    + " setting (every conversion first appears as a negative);"
+                                    + " attribution window, for fnw and fnc. 1 is the setting of"
+                                    + " Ktena et al. (every conversion first appears as a negative);"
                                     + " the learner records the share it observes in each"
                                     + " snapshot (calibration.observedLateShare), the value to"
                                     + " use for this stream.");

@@ -51,6 +51,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * label masks, scaled per batch to {@code w_i * n / sum(w)}: DL4J divides gradients by the batch
  * size {@code n}, so the objective becomes the weighted mean {@code sum(w_i * loss_i) / sum(w)},
  * which is invariant under replacing a weight-2 example by two copies. The optimiser is Adam.
+ * Created with fake-negative weighting ({@link #create(ModelConfig, boolean, double)}), the CTCVR
+ * loss also multiplies each example by its FNW weight (see {@link WeightedBinaryCrossEntropy}); the
+ * CTR loss never does, and the setting is saved with the model.
  *
  * <p>The network's floating-point type is ND4J's default at creation time ({@code float} unless a
  * caller changed it, as the double-precision tests do) and is stored in the model file. Embedding

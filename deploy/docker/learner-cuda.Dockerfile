@@ -7,7 +7,7 @@
 # the reason (auto falls back to CPU). Schedule this image on nodes with a supported GPU.
 #
 # The classpath must hold nd4j-cuda-11.6 (and its linux-x86_64 classifier) instead of
-# nd4j-native: build deploy/target/lib with the CUDA backend dependency (not a profile of this
+# nd4j-native: build cli/target/lib with the CUDA backend dependency (not a profile of this
 # repository yet), then:
 #   docker build -f deploy/docker/learner-cuda.Dockerfile -t counterweight/learner:0.1.0-cuda11.6 .
 FROM nvidia/cuda:11.6.2-cudnn8-runtime-ubuntu20.04
@@ -18,9 +18,9 @@ RUN apt-get update \
  && useradd --system --uid 10001 counterweight \
  && mkdir -p /opt/counterweight/lib /var/lib/counterweight/snapshots \
  && chown -R counterweight /var/lib/counterweight
-COPY deploy/target/lib/ /opt/counterweight/lib/
-COPY deploy/target/counterweight-deploy-*[0-9T].jar /opt/counterweight/lib/
-COPY deploy/src/main/resources/log4j2.xml /opt/counterweight/log4j2.xml
+COPY cli/target/lib/ /opt/counterweight/lib/
+COPY cli/target/counterweight-cli-*[0-9T].jar /opt/counterweight/lib/
+COPY cli/src/main/resources/log4j2.xml /opt/counterweight/log4j2.xml
 USER counterweight
 WORKDIR /opt/counterweight
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.counterweight.avro -Dlog4j2.configurationFile=/opt/counterweight/log4j2.xml"

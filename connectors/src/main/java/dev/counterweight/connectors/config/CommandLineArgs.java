@@ -3,7 +3,10 @@ package dev.counterweight.connectors.config;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Parses {@code --key value} argument lists, the option syntax of every Counterweight service. */
+/**
+ * Parses {@code --key value} argument lists, the option syntax of every Counterweight service;
+ * {@code --key=value} is the same pair (option keys never contain {@code =}).
+ */
 public final class CommandLineArgs {
 
     private CommandLineArgs() {}
@@ -17,8 +20,14 @@ public final class CommandLineArgs {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (!a.startsWith("--") || a.length() == 2) {
+            if (!a.startsWith("--") || a.length() == 2 || a.charAt(2) == '=') {
                 throw new IllegalArgumentException("Expected --key value, got '" + a + "'");
+            }
+            int eq = a.indexOf('=');
+            if (eq > 2) {
+                // --key=value, as Kubernetes manifests write container args.
+                out.put(a.substring(2, eq), a.substring(eq + 1));
+                continue;
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("Option '" + a.substring(2) + "' has no value");

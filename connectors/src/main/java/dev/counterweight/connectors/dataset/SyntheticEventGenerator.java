@@ -255,15 +255,13 @@ public final class SyntheticEventGenerator {
     /** All events of the configured stream, sorted by event time (ties by id). */
     public static List<UserEvent> generate(Config config) {
         SplittableRandom random = new SplittableRandom(config.seed());
-        double[] cumulative = zipfCumulative(config.categories(), config.zipfExponent());
+        Zipf zipf = new Zipf(config.categories(), config.zipfExponent());
         List<UserEvent> events = new ArrayList<>();
         long time = config.startMillis();
         for (int i = 0; i < config.exposures(); i++) {
             time += 1 + (long) (-Math.log(1 - random.nextDouble()) * config.meanGapMillis());
             int category =
-                    config.cycleKeys()
-                            ? i % config.categories()
-                            : sample(cumulative, random.nextDouble());
+                    config.cycleKeys() ? i % config.categories() : zipf.sample(random.nextDouble());
             String user =
                     "su"
                             + (config.cycleKeys()
@@ -308,32 +306,5 @@ public final class SyntheticEventGenerator {
                 .setPrice(null)
                 .setFeatures(new ArrayList<>())
                 .build();
-    }
-
-    private static double[] zipfCumulative(int n, double s) {
-        double[] c = new double[n];
-        double sum = 0;
-        for (int k = 0; k < n; k++) {
-            sum += 1.0 / Math.pow(k + 1, s);
-            c[k] = sum;
-        }
-        for (int k = 0; k < n; k++) {
-            c[k] /= sum;
-        }
-        return c;
-    }
-
-    private static int sample(double[] cumulative, double u) {
-        int lo = 0;
-        int hi = cumulative.length - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (cumulative[mid] < u) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 }

@@ -17,6 +17,9 @@ public final class Topics {
     public static final String CLASS_LOSS = "class-loss";
     public static final String MODEL_SNAPSHOTS = "model-snapshots";
 
+    /** Samples the online learner cannot train on, as DeadLetter records with reason and offset. */
+    public static final String LEARNER_DLQ = "learner-dlq";
+
     private Topics() {}
 
     /**
@@ -64,6 +67,7 @@ public final class Topics {
                 new TopicSpec(WEIGHTED_SAMPLES, partitions, false, week),
                 new TopicSpec(CLASS_WEIGHTS, 1, true, -1),
                 new TopicSpec(CLASS_LOSS, 1, false, week),
-                new TopicSpec(MODEL_SNAPSHOTS, 1, true, -1));
+                new TopicSpec(MODEL_SNAPSHOTS, 1, true, -1),
+                new TopicSpec(LEARNER_DLQ, 1, false, 4 * week));
     }
 }

@@ -37,6 +37,9 @@ public record MetricsReport(
      * @param logLossWeighted weighted mean log loss
      * @param eceUnweighted expected calibration error
      * @param eceWeighted weighted expected calibration error
+     * @param logLossStandardError standard error of the unweighted mean log loss
+     * @param calibrationRatioWeighted weighted mean score over weighted mean label
+     * @param calibrationLogRatioStandardError standard error of the log of that ratio
      */
     public record BinaryMetrics(
             long count,
@@ -46,7 +49,10 @@ public record MetricsReport(
             double logLossUnweighted,
             double logLossWeighted,
             double eceUnweighted,
-            double eceWeighted) {
+            double eceWeighted,
+            double logLossStandardError,
+            double calibrationRatioWeighted,
+            double calibrationLogRatioStandardError) {
 
         /**
          * Validates the counts.
@@ -79,7 +85,10 @@ public record MetricsReport(
                     window.logLoss(false),
                     window.logLoss(true),
                     window.calibrationError(eceBins, false),
-                    window.calibrationError(eceBins, true));
+                    window.calibrationError(eceBins, true),
+                    window.logLossStandardError(false),
+                    window.calibrationRatio(true),
+                    window.calibrationLogRatioStandardError(true));
         }
 
         /** Returns the unweighted or weighted AUC. */

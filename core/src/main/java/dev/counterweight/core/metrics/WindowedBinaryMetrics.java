@@ -284,6 +284,64 @@ public final class WindowedBinaryMetrics {
     }
 
     /**
+     * Returns the standard error of {@link #logLoss}: the plug-in estimate {@code sqrt(Σ w²(ℓ −
+     * L)²) / Σ w}, which treats the window's observations as independent draws (unweighted, {@code
+     * sd(ℓ) / √n}). Sizes the noise of a log-loss difference between two windows.
+     *
+     * @param weighted whether to use observation weights
+     * @return the standard error; NaN for an empty window or zero total weight
+     */
+    public double logLossStandardError(boolean weighted) {
+        double mean = logLoss(weighted);
+        double sq = 0;
+        double total = 0;
+        for (int i = 0; i < size; i++) {
+            double p = Math.min(1 - LOG_LOSS_EPSILON, Math.max(LOG_LOSS_EPSILON, scores[i]));
+            double loss = labels[i] ? -Math.log(p) : -Math.log1p(-p);
+            double w = weight(i, weighted);
+            sq += w * w * (loss - mean) * (loss - mean);
+            total += w;
+        }
+        return Math.sqrt(sq) / total;
+    }
+
+    /**
+     * Returns calibration in the large, {@code mean score / mean label} ({@code Σ w·s / Σ w·y}
+     * weighted): 1 for a model whose probabilities are right on average, above 1 when it
+     * over-predicts.
+     *
+     * @param weighted whether to use observation weights
+     * @return the ratio; NaN for an empty window, zero total weight or no positive weight
+     */
+    public double calibrationRatio(boolean weighted) {
+        double label = meanLabel(weighted);
+        return label > 0 ? meanScore(weighted) / label : Double.NaN;
+    }
+
+    /**
+     * Returns the standard error of {@code ln} {@link #calibrationRatio} from the noise of the mean
+     * label (delta method, the mean score taken as fixed): {@code sqrt(Σ w²(y − m)²) / Σ w / m}.
+     *
+     * @param weighted whether to use observation weights
+     * @return the standard error; NaN where the ratio is undefined
+     */
+    public double calibrationLogRatioStandardError(boolean weighted) {
+        double m = meanLabel(weighted);
+        if (!(m > 0)) {
+            return Double.NaN;
+        }
+        double sq = 0;
+        double total = 0;
+        for (int i = 0; i < size; i++) {
+            double w = weight(i, weighted);
+            double d = (labels[i] ? 1 : 0) - m;
+            sq += w * w * d * d;
+            total += w;
+        }
+        return Math.sqrt(sq) / total / m;
+    }
+
+    /**
      * Returns the expected calibration error with {@code bins} equal-width bins on [0, 1]: {@code
      * Σ_b (W_b / W) |mean score_b − mean label_b|}, where {@code W_b} is the bin's (weighted)
      * count. A score of exactly 1 falls in the last bin; scores outside [0, 1] fall in the nearest

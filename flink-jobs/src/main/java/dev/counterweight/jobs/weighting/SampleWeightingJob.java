@@ -191,6 +191,7 @@ public final class SampleWeightingJob {
         if (settings.parallelism() > 0) {
             env.setParallelism(settings.parallelism());
         }
+        applyMaxParallelism(env);
         WatermarkStrategy<IngestedEvent> watermarks =
                 WatermarkStrategy.<IngestedEvent>forBoundedOutOfOrderness(settings.outOfOrderness())
                         .withTimestampAssigner(
@@ -291,6 +292,31 @@ public final class SampleWeightingJob {
                 .name("events-dlq");
     }
 
+    /**
+     * Sets {@code job.max-parallelism} on the environment, so local, test and Kubernetes runs split
+     * keyed state into the same key groups (operators that set their own, like the global weight
+     * table's 1, keep it). A different {@code pipeline.max-parallelism} from the Flink
+     * configuration fails here, naming both keys, rather than being overridden silently.
+     */
+    private void applyMaxParallelism(StreamExecutionEnvironment env) {
+        int fromFlink = env.getMaxParallelism();
+        if (fromFlink > 0 && fromFlink != settings.maxParallelism()) {
+            throw new IllegalArgumentException(
+                    "'"
+                            + PipelineOptions.MAX_PARALLELISM.key()
+                            + "' is "
+                            + fromFlink
+                            + " in the Flink configuration but '"
+                            + SampleWeightingOptions.MAX_PARALLELISM.key()
+                            + "' is "
+                            + settings.maxParallelism()
+                            + ": the job sets its max parallelism from '"
+                            + SampleWeightingOptions.MAX_PARALLELISM.key()
+                            + "'; remove the other or make them equal.");
+        }
+        env.setMaxParallelism(settings.maxParallelism());
+    }
+
     /** An empty class-loss stream (loss-aware weights off): same watermarks as the updates. */
     private static DataStream<ClassLoss> noLosses(DataStream<ClassCountUpdate> updates) {
         return updates.<ClassLoss>flatMap((u, out) -> {})
@@ -350,10 +376,10 @@ public final class SampleWeightingJob {
     public static KafkaSource<IngestedEvent> kafkaSource(SampleWeightingSettings settings) {
         OffsetsInitializer start =
                 switch (settings.startingOffsets()) {
-                    case "latest" -> OffsetsInitializer.latest();
-                    case "committed" ->
+                    case EARLIEST -> OffsetsInitializer.earliest();
+                    case LATEST -> OffsetsInitializer.latest();
+                    case COMMITTED ->
                             OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-                    default -> OffsetsInitializer.earliest();
                 };
         KafkaSourceBuilder<IngestedEvent> builder =
                 KafkaSource.<IngestedEvent>builder()

@@ -1,16 +1,28 @@
 package dev.counterweight.jobs.weighting;
 
+import dev.counterweight.connectors.kafka.Topics;
 import dev.counterweight.core.attribution.ClassKeyMode;
+import dev.counterweight.core.config.KeySpace;
+import dev.counterweight.core.defaults.PipelineDefaults;
 import dev.counterweight.core.weighting.WeightingStrategy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MetricOptions;
 
 /**
  * Every setting of {@link SampleWeightingJob}, as typed, documented options. Pass them as {@code
  * --key value} arguments or in the Flink configuration; {@link SampleWeightingSettings#from}
  * validates them and fails naming the key.
+ *
+ * <p>The surface is closed: a key in one of the job's namespaces ({@code kafka.}, {@code weights.},
+ * {@code job.}, ...; see {@link #keySpace()}) that is not declared here fails at start, naming the
+ * nearest declared key. Open are the {@value #KAFKA_PROPERTIES_PREFIX}* pass-through, Flink's own
+ * {@code metrics.*} keys, and every key outside the job's namespaces (Flink's configuration).
  */
 public final class SampleWeightingOptions {
 
@@ -35,31 +47,31 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<String> EVENTS_TOPIC =
             ConfigOptions.key("kafka.events-topic")
                     .stringType()
-                    .defaultValue("events")
+                    .defaultValue(Topics.EVENTS)
                     .withDescription("Topic of UserEvent records (Avro single-object encoding).");
 
     public static final ConfigOption<String> SAMPLES_TOPIC =
             ConfigOptions.key("kafka.samples-topic")
                     .stringType()
-                    .defaultValue("weighted-samples")
+                    .defaultValue(Topics.WEIGHTED_SAMPLES)
                     .withDescription("Topic the weighted Sample records are written to.");
 
     public static final ConfigOption<String> WEIGHTS_TOPIC =
             ConfigOptions.key("kafka.weights-topic")
                     .stringType()
-                    .defaultValue("class-weights")
+                    .defaultValue(Topics.CLASS_WEIGHTS)
                     .withDescription("Compacted topic the versioned ClassWeights tables go to.");
 
     public static final ConfigOption<String> DLQ_TOPIC =
             ConfigOptions.key("kafka.dlq-topic")
                     .stringType()
-                    .defaultValue("events-dlq")
+                    .defaultValue(Topics.EVENTS_DLQ)
                     .withDescription("Topic of DeadLetter records for input the job cannot use.");
 
     public static final ConfigOption<String> CLASS_LOSS_TOPIC =
             ConfigOptions.key("kafka.class-loss-topic")
                     .stringType()
-                    .defaultValue("class-loss")
+                    .defaultValue(Topics.CLASS_LOSS)
                     .withDescription(
                             "Topic of the learner's per-class loss (ClassLoss records); read only"
                                     + " with weights.loss-aware.enabled.");
@@ -72,12 +84,13 @@ public final class SampleWeightingOptions {
                             "Consumer group id (offsets are committed on checkpoints for"
                                     + " monitoring only; the job restores from its own state).");
 
-    public static final ConfigOption<String> STARTING_OFFSETS =
+    public static final ConfigOption<StartingOffsets> STARTING_OFFSETS =
             ConfigOptions.key("kafka.starting-offsets")
-                    .stringType()
-                    .defaultValue("earliest")
+                    .enumType(StartingOffsets.class)
+                    .defaultValue(StartingOffsets.EARLIEST)
                     .withDescription(
-                            "Where a fresh start reads from: earliest, latest or committed.");
+                            "Where a fresh start reads from: EARLIEST, LATEST or COMMITTED (the"
+                                    + " group's offsets, earliest where it has none); any case.");
 
     public static final ConfigOption<Boolean> BOUNDED =
             ConfigOptions.key("kafka.bounded")
@@ -175,7 +188,7 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<Duration> ATTRIBUTION_WINDOW =
             ConfigOptions.key("attribution.window")
                     .durationType()
-                    .defaultValue(Duration.ofMinutes(30))
+                    .defaultValue(PipelineDefaults.ATTRIBUTION_WINDOW)
                     .withDescription(
                             "Clicks and purchases within this event time after an exposure set"
                                     + " its labels; the sample is emitted when it closes.");
@@ -183,7 +196,7 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<Duration> CORRECTION_HORIZON =
             ConfigOptions.key("attribution.correction-horizon")
                     .durationType()
-                    .defaultValue(Duration.ofHours(24))
+                    .defaultValue(PipelineDefaults.CORRECTION_HORIZON)
                     .withDescription(
                             "A purchase up to this long after the window closed emits a"
                                     + " correction sample (delayed feedback); 0 disables.");
@@ -191,20 +204,20 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<Duration> FEATURE_HALF_LIFE =
             ConfigOptions.key("features.half-life")
                     .durationType()
-                    .defaultValue(Duration.ofHours(1))
+                    .defaultValue(PipelineDefaults.FEATURE_HALF_LIFE)
                     .withDescription(
                             "Half-life of the decayed user/item/category activity features.");
 
     public static final ConfigOption<Double> CTR_PRIOR_CLICKS =
             ConfigOptions.key("features.ctr-prior-clicks")
                     .doubleType()
-                    .defaultValue(1.0)
+                    .defaultValue(PipelineDefaults.CTR_PRIOR_CLICKS)
                     .withDescription("Beta-prior clicks of the smoothed item CTR.");
 
     public static final ConfigOption<Double> CTR_PRIOR_EXPOSURES =
             ConfigOptions.key("features.ctr-prior-exposures")
                     .doubleType()
-                    .defaultValue(20.0)
+                    .defaultValue(PipelineDefaults.CTR_PRIOR_EXPOSURES)
                     .withDescription("Beta-prior exposures of the smoothed item CTR.");
 
     public static final ConfigOption<Duration> ENTITY_STATE_TTL =
@@ -220,14 +233,14 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<ClassKeyMode> CLASS_KEY =
             ConfigOptions.key("classes.key")
                     .enumType(ClassKeyMode.class)
-                    .defaultValue(ClassKeyMode.CATEGORY_LABEL)
+                    .defaultValue(PipelineDefaults.CLASS_KEY)
                     .withDescription(
                             "Class of a sample: CATEGORY, CATEGORY_LABEL, LABEL or POPULARITY.");
 
     public static final ConfigOption<WeightingStrategy> STRATEGY =
             ConfigOptions.key("weights.strategy")
                     .enumType(WeightingStrategy.class)
-                    .defaultValue(WeightingStrategy.SQRT_INVERSE)
+                    .defaultValue(PipelineDefaults.STRATEGY)
                     .withDescription(
                             "NONE, INVERSE (N/(K n_c)), SQRT_INVERSE or EFFECTIVE_NUMBER (Cui et"
                                     + " al. 2019).");
@@ -241,26 +254,26 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<Double> MIN_WEIGHT =
             ConfigOptions.key("weights.min")
                     .doubleType()
-                    .defaultValue(0.05)
+                    .defaultValue(PipelineDefaults.MIN_WEIGHT)
                     .withDescription("Lower clip of raw class weights (> 0).");
 
     public static final ConfigOption<Double> MAX_WEIGHT =
             ConfigOptions.key("weights.max")
                     .doubleType()
-                    .defaultValue(20.0)
+                    .defaultValue(PipelineDefaults.MAX_WEIGHT)
                     .withDescription("Upper clip of raw class weights (>= weights.min).");
 
     public static final ConfigOption<Boolean> NORMALISE =
             ConfigOptions.key("weights.normalise")
                     .booleanType()
-                    .defaultValue(true)
+                    .defaultValue(PipelineDefaults.NORMALISE)
                     .withDescription(
                             "Rescale after clipping so the count-weighted mean weight is 1.");
 
     public static final ConfigOption<Duration> WEIGHT_HALF_LIFE =
             ConfigOptions.key("weights.half-life")
                     .durationType()
-                    .defaultValue(Duration.ofHours(6))
+                    .defaultValue(PipelineDefaults.WEIGHT_HALF_LIFE)
                     .withDescription(
                             "Half-life of the decayed class counts; 0 means no decay (plain"
                                     + " counts).");
@@ -268,7 +281,7 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<Duration> UPDATE_INTERVAL =
             ConfigOptions.key("weights.update-interval")
                     .durationType()
-                    .defaultValue(Duration.ofMinutes(1))
+                    .defaultValue(PipelineDefaults.UPDATE_INTERVAL)
                     .withDescription(
                             "Event-time interval of weight-table updates: a new version is"
                                     + " published each time the watermark passes a multiple of"
@@ -287,14 +300,14 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<Double> LOSS_AWARE_STRENGTH =
             ConfigOptions.key("weights.loss-aware.strength")
                     .doubleType()
-                    .defaultValue(1.0)
+                    .defaultValue(PipelineDefaults.LOSS_AWARE_STRENGTH)
                     .withDescription(
                             "Exponent of the loss ratio (>= 0); 0 makes every multiplier 1.");
 
     public static final ConfigOption<Double> LOSS_AWARE_SMOOTHING =
             ConfigOptions.key("weights.loss-aware.smoothing")
                     .doubleType()
-                    .defaultValue(0.3)
+                    .defaultValue(PipelineDefaults.LOSS_AWARE_SMOOTHING)
                     .withDescription(
                             "Weight of a new class-loss window in the moving average of a class's"
                                     + " loss ratio, in (0, 1]; the average starts at 1.");
@@ -302,19 +315,19 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<Double> LOSS_AWARE_MIN =
             ConfigOptions.key("weights.loss-aware.min")
                     .doubleType()
-                    .defaultValue(0.5)
+                    .defaultValue(PipelineDefaults.LOSS_AWARE_MIN)
                     .withDescription("Lower clip of the loss-aware multiplier, in (0, 1].");
 
     public static final ConfigOption<Double> LOSS_AWARE_MAX =
             ConfigOptions.key("weights.loss-aware.max")
                     .doubleType()
-                    .defaultValue(2.0)
+                    .defaultValue(PipelineDefaults.LOSS_AWARE_MAX)
                     .withDescription("Upper clip of the loss-aware multiplier (>= 1).");
 
     public static final ConfigOption<Long> LOSS_AWARE_MIN_SAMPLES =
             ConfigOptions.key("weights.loss-aware.min-samples")
                     .longType()
-                    .defaultValue(5L)
+                    .defaultValue(PipelineDefaults.LOSS_AWARE_MIN_SAMPLES)
                     .withDescription(
                             "A class's loss in a window counts only if the window had at least"
                                     + " this many samples of the class (>= 1).");
@@ -322,7 +335,7 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<Boolean> LOSS_AWARE_PRESERVE_MEAN =
             ConfigOptions.key("weights.loss-aware.preserve-mean")
                     .booleanType()
-                    .defaultValue(true)
+                    .defaultValue(PipelineDefaults.LOSS_AWARE_PRESERVE_MEAN)
                     .withDescription(
                             "Rescale the multipliers so the count-weighted mean class weight is"
                                     + " what it was without them (before clipping).");
@@ -399,12 +412,57 @@ public final class SampleWeightingOptions {
                                     + " run -p', parallelism.default). Set it for REST or Web UI"
                                     + " submissions, which otherwise run at 1.");
 
+    public static final ConfigOption<Integer> MAX_PARALLELISM =
+            ConfigOptions.key("job.max-parallelism")
+                    .intType()
+                    .defaultValue(720)
+                    .withDescription(
+                            "Max parallelism of the keyed operators: the number of key groups"
+                                    + " their state is split into, fixed for the life of the"
+                                    + " job's state (a savepoint restores only with the same"
+                                    + " value). The parallelism can be changed up to it. Set by"
+                                    + " the job (the global weight table keeps 1); a different"
+                                    + " pipeline.max-parallelism in the Flink configuration fails"
+                                    + " the start.");
+
     public static final ConfigOption<String> JOB_NAME =
             ConfigOptions.key("job.name")
                     .stringType()
                     .defaultValue("counterweight-sample-weighting")
                     .withDescription(
                             "Name of the job in the Flink UI; key of the class-weights records.");
+
+    /**
+     * The job's closed key space: the keys of {@link #all()}, the {@value
+     * #KAFKA_PROPERTIES_PREFIX}* pass-through, and Flink's {@link MetricOptions} keys and reporter
+     * settings, which share the {@code metrics.} namespace with {@link #TOP_CLASS_METRICS}.
+     */
+    public static KeySpace keySpace() {
+        List<String> keys = new ArrayList<>();
+        for (ConfigOption<?> o : all()) {
+            keys.add(o.key());
+        }
+        return KeySpace.of(keys, List.of(KAFKA_PROPERTIES_PREFIX))
+                .allowingForeign(flinkMetricKeys(), List.of("metrics.reporter.", "metrics.scope."));
+    }
+
+    /** Every key (and fallback key) of Flink's {@link MetricOptions}. */
+    private static Set<String> flinkMetricKeys() {
+        Set<String> keys = new TreeSet<>();
+        for (java.lang.reflect.Field f : MetricOptions.class.getFields()) {
+            if (java.lang.reflect.Modifier.isStatic(f.getModifiers())
+                    && ConfigOption.class.isAssignableFrom(f.getType())) {
+                try {
+                    ConfigOption<?> o = (ConfigOption<?>) f.get(null);
+                    keys.add(o.key());
+                    o.fallbackKeys().forEach(k -> keys.add(k.getKey()));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return keys;
+    }
 
     /** All options, for docs and {@code --help}. */
     public static List<ConfigOption<?>> all() {
@@ -459,6 +517,7 @@ public final class SampleWeightingOptions {
                 RESTART_ATTEMPTS,
                 RESTART_DELAY,
                 PARALLELISM,
+                MAX_PARALLELISM,
                 JOB_NAME);
     }
 }

@@ -5,12 +5,14 @@ import static dev.counterweight.jobs.weighting.SampleWeightingOptions.*;
 import dev.counterweight.connectors.kafka.ClientProperties;
 import dev.counterweight.core.attribution.AttributionRules;
 import dev.counterweight.core.attribution.ClassKeyMode;
+import dev.counterweight.core.config.KeySpace;
 import dev.counterweight.core.decay.HalfLife;
 import dev.counterweight.core.sampling.DownSamplingConfig;
 import dev.counterweight.core.weighting.LossAwareConfig;
 import dev.counterweight.core.weighting.WeightingConfig;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +35,7 @@ public record SampleWeightingSettings(
         String weightsTopic,
         String dlqTopic,
         String groupId,
-        String startingOffsets,
+        StartingOffsets startingOffsets,
         boolean bounded,
         String transactionalIdPrefix,
         Duration transactionTimeout,
@@ -57,6 +59,7 @@ public record SampleWeightingSettings(
         int restartAttempts,
         Duration restartDelay,
         int parallelism,
+        int maxParallelism,
         String jobName,
         String classLossTopic,
         LossAwareConfig lossAware)
@@ -64,13 +67,19 @@ public record SampleWeightingSettings(
 
     private static final long serialVersionUID = 1L;
 
-    /** Reads and validates every option; throws {@link IllegalArgumentException} naming the key. */
+    /** Flink's upper bound of a max parallelism (key groups are numbered in 15 bits). */
+    static final int UPPER_BOUND_MAX_PARALLELISM = 1 << 15;
+
+    /**
+     * Reads and validates every option; throws {@link IllegalArgumentException} naming the key. An
+     * unknown key in the job's namespaces fails first, naming the nearest known key (see {@link
+     * SampleWeightingOptions#keySpace()}); an enum option's value must be one of its constants.
+     */
     public static SampleWeightingSettings from(Configuration config) {
+        SampleWeightingOptions.keySpace().requireKnown(config.keySet());
+        requireChoices(config, SampleWeightingOptions.all());
         String bootstrap = required(config, BOOTSTRAP_SERVERS);
-        String startingOffsets = config.get(STARTING_OFFSETS);
-        if (!List.of("earliest", "latest", "committed").contains(startingOffsets)) {
-            throw invalid(STARTING_OFFSETS, startingOffsets, "one of earliest, latest, committed");
-        }
+        StartingOffsets startingOffsets = config.get(STARTING_OFFSETS);
         Duration txTimeout = positive(config, TRANSACTION_TIMEOUT);
         Duration checkpoint = positive(config, CHECKPOINT_INTERVAL);
         if (txTimeout.compareTo(Duration.ofMinutes(15)) > 0) {
@@ -127,6 +136,19 @@ public record SampleWeightingSettings(
         if (parallelism == 0 || parallelism < -1) {
             throw invalid(PARALLELISM, parallelism, "-1 or a positive number");
         }
+        int maxParallelism = config.get(MAX_PARALLELISM);
+        if (maxParallelism < 1 || maxParallelism > UPPER_BOUND_MAX_PARALLELISM) {
+            throw invalid(
+                    MAX_PARALLELISM,
+                    maxParallelism,
+                    "between 1 and " + UPPER_BOUND_MAX_PARALLELISM);
+        }
+        if (parallelism > maxParallelism) {
+            throw invalid(
+                    PARALLELISM,
+                    parallelism,
+                    "at most " + MAX_PARALLELISM.key() + " (" + maxParallelism + ")");
+        }
         return new SampleWeightingSettings(
                 bootstrap,
                 ClientProperties.withPrefix(config.toMap(), KAFKA_PROPERTIES_PREFIX),
@@ -164,6 +186,7 @@ public record SampleWeightingSettings(
                 atLeast(config, RESTART_ATTEMPTS, 0),
                 nonNegative(config, RESTART_DELAY),
                 parallelism,
+                maxParallelism,
                 nonBlank(config, JOB_NAME),
                 nonBlank(config, CLASS_LOSS_TOPIC),
                 lossAware);
@@ -200,6 +223,24 @@ public record SampleWeightingSettings(
         }
         return new LossAwareConfig(
                 strength, smoothing, min, max, minSamples, config.get(LOSS_AWARE_PRESERVE_MEAN));
+    }
+
+    /**
+     * Checks the raw value of every enum option against its constants (any case, as Flink parses
+     * them), so a bad value fails naming the key and listing the allowed values.
+     */
+    static void requireChoices(Configuration config, List<ConfigOption<?>> options) {
+        Map<String, String> raw = config.toMap();
+        for (ConfigOption<?> option : options) {
+            String value = raw.get(option.key());
+            if (value != null && option.defaultValue() instanceof Enum<?> e) {
+                List<String> allowed = new ArrayList<>();
+                for (Enum<?> c : e.getDeclaringClass().getEnumConstants()) {
+                    allowed.add(c.name());
+                }
+                KeySpace.requireChoice(option.key(), value, allowed);
+            }
+        }
     }
 
     private static String required(Configuration config, ConfigOption<String> option) {

@@ -59,16 +59,17 @@ class AttributeLabelsFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, IngestedEvent, LabeledSample>
             harness() throws Exception {
         var h =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new AttributeLabelsFunction(
-                                        new AttributionRules(WINDOW, HORIZON),
-                                        HALF_LIFE,
-                                        PRIOR_CLICKS,
-                                        PRIOR_EXPOSURES,
-                                        Duration.ofDays(7))),
-                        (IngestedEvent e) -> e.event.getUserId(),
-                        Types.STRING);
+                Harnesses.strict(
+                        new KeyedOneInputStreamOperatorTestHarness<>(
+                                new KeyedProcessOperator<>(
+                                        new AttributeLabelsFunction(
+                                                new AttributionRules(WINDOW, HORIZON),
+                                                HALF_LIFE,
+                                                PRIOR_CLICKS,
+                                                PRIOR_EXPOSURES,
+                                                Duration.ofDays(7))),
+                                (IngestedEvent e) -> e.event.getUserId(),
+                                Types.STRING));
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
         return h;
     }

@@ -47,11 +47,13 @@ class ClassCountFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, LabeledSample, LabeledSample>
             harness() throws Exception {
         var h =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new ClassCountFunction(HALF_LIFE, INTERVAL, Duration.ofDays(7))),
-                        (LabeledSample s) -> s.classKey,
-                        Types.STRING);
+                Harnesses.strict(
+                        new KeyedOneInputStreamOperatorTestHarness<>(
+                                new KeyedProcessOperator<>(
+                                        new ClassCountFunction(
+                                                HALF_LIFE, INTERVAL, Duration.ofDays(7))),
+                                (LabeledSample s) -> s.classKey,
+                                Types.STRING));
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
         return h;
     }

@@ -30,10 +30,11 @@ class DeduplicateFunctionTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, IngestedEvent, IngestedEvent>
             harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DeduplicateFunction(TTL)),
-                e -> e.event.getEventId(),
-                Types.STRING);
+        return Harnesses.strict(
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new DeduplicateFunction(TTL)),
+                        e -> e.event.getEventId(),
+                        Types.STRING));
     }
 
     /** Producer retries: every event is sent twice, the repeat at a later offset. */

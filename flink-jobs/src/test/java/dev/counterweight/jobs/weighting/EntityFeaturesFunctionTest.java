@@ -28,16 +28,17 @@ class EntityFeaturesFunctionTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, LabeledSample, LabeledSample>
             harness(HalfLife halfLife) throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(
-                        new EntityFeaturesFunction(
-                                FeatureLayout.ITEM,
-                                halfLife,
-                                PRIOR_CLICKS,
-                                PRIOR_EXPOSURES,
-                                Duration.ofDays(7))),
-                (LabeledSample s) -> s.itemId,
-                Types.STRING);
+        return Harnesses.strict(
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new EntityFeaturesFunction(
+                                        FeatureLayout.ITEM,
+                                        halfLife,
+                                        PRIOR_CLICKS,
+                                        PRIOR_EXPOSURES,
+                                        Duration.ofDays(7))),
+                        (LabeledSample s) -> s.itemId,
+                        Types.STRING));
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, LabeledSample, LabeledSample>

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -68,6 +70,21 @@ final class Harnesses {
         public String toString() {
             return value + " @" + timestamp;
         }
+    }
+
+    /**
+     * The harness with generic types disabled ({@code pipeline.generic-types: false}, as the job
+     * runs): a state type that would fall back to Kryo fails when its state is first used, here
+     * rather than only in a MiniCluster. Call before {@code open()}.
+     */
+    static <H extends AbstractStreamOperatorTestHarness<?>> H strict(H harness) {
+        Configuration job = new Configuration();
+        job.set(PipelineOptions.GENERIC_TYPES, false);
+        harness.getExecutionConfig().configure(job, Harnesses.class.getClassLoader());
+        if (!harness.getExecutionConfig().getSerializerConfig().hasGenericTypesDisabled()) {
+            throw new IllegalStateException("generic types still enabled");
+        }
+        return harness;
     }
 
     /** Creates a harness that is not opened yet (state backend already chosen). */

@@ -31,8 +31,9 @@ class RouteEventsFunctionTest {
 
     private static OneInputStreamOperatorTestHarness<IngestedEvent, IngestedEvent> harness()
             throws Exception {
-        return new OneInputStreamOperatorTestHarness<>(
-                new ProcessOperator<>(new RouteEventsFunction()));
+        return Harnesses.strict(
+                new OneInputStreamOperatorTestHarness<>(
+                        new ProcessOperator<>(new RouteEventsFunction())));
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

@@ -13,12 +13,13 @@ import dev.counterweight.avro.fixtures.TestEvents;
 import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.dataset.SyntheticEventGenerator;
 import dev.counterweight.connectors.features.FeatureLayout;
-import dev.counterweight.connectors.kafka.EmbeddedKafkaBroker;
 import dev.counterweight.connectors.kafka.KafkaTestUtils;
 import dev.counterweight.connectors.kafka.Topics;
 import dev.counterweight.core.attribution.ClassKeyMode;
 import dev.counterweight.core.decay.HalfLife;
 import dev.counterweight.core.weighting.WeightTable;
+import dev.counterweight.testing.EmbeddedKafkaBroker;
+import dev.counterweight.testing.LoopbackFlink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,9 +34,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -57,10 +55,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class SampleWeightingJobITCase {
 
-    private static final long WINDOW = 30_000;
-    private static final long HORIZON = 120_000;
-    private static final long HALF_LIFE = 600_000;
-    private static final long INTERVAL = 20_000;
+    static final long WINDOW = 30_000;
+    static final long HORIZON = 120_000;
+    static final long HALF_LIFE = 600_000;
+    static final long INTERVAL = 20_000;
 
     @TempDir static Path dir;
     private static EmbeddedKafkaBroker broker;
@@ -192,7 +190,7 @@ class SampleWeightingJobITCase {
                 });
     }
 
-    private static void assertTableMatchesReference(
+    static void assertTableMatchesReference(
             ClassWeights table, List<Sample> samples, SampleWeightingSettings settings) {
         long boundary = table.getComputedAt().toEpochMilli();
         HalfLife h = settings.weightHalfLife();
@@ -229,7 +227,7 @@ class SampleWeightingJobITCase {
      * Reference labels by brute force over the input: sample id -> {click, conversion, correction}.
      * Each (user, item) pair has exactly one exposure here.
      */
-    private static Map<String, boolean[]> referenceSamples(List<UserEvent> events) {
+    static Map<String, boolean[]> referenceSamples(List<UserEvent> events) {
         Map<String, UserEvent> exposureOfPair = new HashMap<>();
         for (UserEvent e : events) {
             if (e.getType() == EventType.IMPRESSION) {
@@ -269,7 +267,7 @@ class SampleWeightingJobITCase {
         return out;
     }
 
-    private static List<UserEvent> uniquePairEvents() {
+    static List<UserEvent> uniquePairEvents() {
         SyntheticEventGenerator.Config base = SyntheticEventGenerator.Config.defaults(3);
         SyntheticEventGenerator.Config config =
                 new SyntheticEventGenerator.Config(
@@ -426,15 +424,7 @@ class SampleWeightingJobITCase {
     }
 
     static Configuration loopback() {
-        Configuration c = new Configuration();
-        c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        c.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-        c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        c.set(TaskManagerOptions.HOST, "127.0.0.1");
-        c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        c.set(RestOptions.ADDRESS, "127.0.0.1");
-        c.set(RestOptions.BIND_PORT, "0");
-        return c;
+        return LoopbackFlink.configuration();
     }
 
     static Instant at(long millis) {

@@ -38,13 +38,14 @@ class StampWeightsFunctionTest {
 
     private static BroadcastOperatorTestHarness<LabeledSample, ClassWeights, Sample> harness(
             DownSamplingConfig downSampling) throws Exception {
-        return new BroadcastOperatorTestHarness<>(
-                new CoBroadcastWithNonKeyedOperator<>(
-                        new StampWeightsFunction(downSampling, IngestedEvents.TOPIC),
-                        List.of(StampWeightsFunction.TABLE)),
-                1,
-                1,
-                0);
+        return Harnesses.strict(
+                new BroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithNonKeyedOperator<>(
+                                new StampWeightsFunction(downSampling, IngestedEvents.TOPIC),
+                                List.of(StampWeightsFunction.TABLE)),
+                        1,
+                        1,
+                        0));
     }
 
     /** A published weight table; classes not listed get {@code fallback}. */

@@ -49,13 +49,18 @@ class WeightTableFunctionLossAwareTest {
                     Integer, ClassCountUpdate, ClassLoss, ClassWeights>
             harness(LossAwareConfig lossAware) throws Exception {
         var h =
-                new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(
-                                new WeightTableFunction(
-                                        INVERSE, HalfLife.NONE, Duration.ofDays(7), 0, lossAware)),
-                        (ClassCountUpdate u) -> 0,
-                        (ClassLoss l) -> 0,
-                        Types.INT);
+                Harnesses.strict(
+                        new KeyedTwoInputStreamOperatorTestHarness<>(
+                                new KeyedCoProcessOperator<>(
+                                        new WeightTableFunction(
+                                                INVERSE,
+                                                HalfLife.NONE,
+                                                Duration.ofDays(7),
+                                                0,
+                                                lossAware)),
+                                (ClassCountUpdate u) -> 0,
+                                (ClassLoss l) -> 0,
+                                Types.INT));
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
         return h;
     }

@@ -58,12 +58,13 @@ class WeightTableFunctionTest {
     private static KeyedTwoInputStreamOperatorTestHarness<
                     Integer, ClassCountUpdate, ClassLoss, ClassWeights>
             harness() throws Exception {
-        return new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(
-                        new WeightTableFunction(INVERSE, HALF_LIFE, Duration.ofDays(7), 3)),
-                (ClassCountUpdate u) -> 0,
-                (ClassLoss l) -> 0,
-                Types.INT);
+        return Harnesses.strict(
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(
+                                new WeightTableFunction(INVERSE, HALF_LIFE, Duration.ofDays(7), 3)),
+                        (ClassCountUpdate u) -> 0,
+                        (ClassLoss l) -> 0,
+                        Types.INT));
     }
 
     /** What the class counters send at {@code boundary}: classes with samples in its interval. */

@@ -1,6 +1,7 @@
 package dev.counterweight.it.harness;
 
-import dev.counterweight.connectors.kafka.EmbeddedKafkaBroker;
+import dev.counterweight.testing.Await;
+import dev.counterweight.testing.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.counterweight.it.harness;
 
+import dev.counterweight.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,8 @@
 package dev.counterweight.it.harness;
 
-import dev.counterweight.connectors.kafka.EmbeddedKafkaBroker;
 import dev.counterweight.connectors.kafka.Topics;
+import dev.counterweight.testing.Await;
+import dev.counterweight.testing.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -7,13 +7,13 @@ import dev.counterweight.avro.PartitionOffset;
 import dev.counterweight.avro.Sample;
 import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.kafka.Topics;
-import dev.counterweight.it.harness.Await;
 import dev.counterweight.it.harness.ItConfig;
 import dev.counterweight.it.harness.KafkaBrokerProcess;
 import dev.counterweight.it.harness.LearnerProcess;
 import dev.counterweight.it.reference.TopicIO;
-import dev.counterweight.learner.service.SyntheticSamples;
 import dev.counterweight.learner.snapshot.SnapshotStore;
+import dev.counterweight.testing.Await;
+import dev.counterweight.testing.SyntheticSamples;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -251,7 +251,8 @@ class LearnerKillITCase {
         m.put("learner.eval-window", "4000");
         // The gate is not under test here: announce every snapshot once a few samples were seen.
         m.put("learner.gate.max-auc-drop", "1.0");
-        m.put("learner.gate.max-logloss-rise", "1000");
+        m.put("learner.gate.max-ne-rise", "1000");
+        m.put("learner.gate.max-calibration-ratio", "1000");
         m.put("learner.gate.min-samples", "250");
         m.put("learner.omp-threads", "1");
         m.put("learner.device", "cpu");

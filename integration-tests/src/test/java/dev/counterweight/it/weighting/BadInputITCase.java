@@ -8,12 +8,11 @@ import dev.counterweight.avro.Sample;
 import dev.counterweight.avro.UserEvent;
 import dev.counterweight.avro.fixtures.TestEvents;
 import dev.counterweight.connectors.avro.AvroCodec;
-import dev.counterweight.connectors.kafka.EmbeddedKafkaBroker;
 import dev.counterweight.connectors.kafka.Topics;
-import dev.counterweight.it.harness.Await;
 import dev.counterweight.it.harness.FlinkRestClient;
 import dev.counterweight.it.harness.ItConfig;
 import dev.counterweight.it.harness.KafkaBrokerProcess;
+import dev.counterweight.it.harness.LocalFlink;
 import dev.counterweight.it.reference.JobOutput;
 import dev.counterweight.it.reference.TopicIO;
 import dev.counterweight.it.reference.UniquePairEvents;
@@ -23,6 +22,8 @@ import dev.counterweight.jobs.weighting.EventValidator;
 import dev.counterweight.jobs.weighting.SampleWeightingJob;
 import dev.counterweight.jobs.weighting.SampleWeightingOptions;
 import dev.counterweight.jobs.weighting.SampleWeightingSettings;
+import dev.counterweight.testing.Await;
+import dev.counterweight.testing.EmbeddedKafkaBroker;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -36,10 +37,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -109,7 +106,9 @@ class BadInputITCase {
         int restPort = EmbeddedKafkaBroker.freePort();
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(
-                        2, SampleWeightingJob.flinkConfiguration(settings, loopback(restPort)));
+                        2,
+                        SampleWeightingJob.flinkConfiguration(
+                                settings, LocalFlink.loopback(restPort)));
         new SampleWeightingJob(settings).buildWithKafka(env);
         JobClient job = env.executeAsync("bad-input-itcase");
         FlinkRestClient rest = new FlinkRestClient("http://127.0.0.1:" + restPort);
@@ -431,19 +430,5 @@ class BadInputITCase {
         byte[] a = new byte[copy.remaining()];
         copy.get(a);
         return java.util.Arrays.equals(a, expected);
-    }
-
-    private static Configuration loopback(int restPort) {
-        Configuration c = new Configuration();
-        c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        c.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-        c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        c.set(TaskManagerOptions.HOST, "127.0.0.1");
-        c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        c.set(RestOptions.ADDRESS, "127.0.0.1");
-        c.set(RestOptions.BIND_PORT, String.valueOf(restPort));
-        c.set(RestOptions.PORT, restPort);
-        c.setString("metrics.fetcher.update-interval", "1000");
-        return c;
     }
 }

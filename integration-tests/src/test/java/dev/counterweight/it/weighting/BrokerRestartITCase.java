@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.counterweight.avro.UserEvent;
 import dev.counterweight.connectors.kafka.Topics;
-import dev.counterweight.it.harness.Await;
 import dev.counterweight.it.harness.FlinkClusterProcess;
 import dev.counterweight.it.harness.FlinkRestClient;
 import dev.counterweight.it.harness.ItConfig;
@@ -13,6 +12,7 @@ import dev.counterweight.it.reference.EventProducer;
 import dev.counterweight.it.reference.JobOutput;
 import dev.counterweight.it.reference.UniquePairEvents;
 import dev.counterweight.it.reference.WeightingJobOptions;
+import dev.counterweight.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -2,7 +2,6 @@ package dev.counterweight.it.weighting;
 
 import dev.counterweight.avro.UserEvent;
 import dev.counterweight.connectors.kafka.Topics;
-import dev.counterweight.it.harness.Await;
 import dev.counterweight.it.harness.FlinkRestClient;
 import dev.counterweight.it.harness.ItConfig;
 import dev.counterweight.it.harness.KafkaBrokerProcess;
@@ -10,6 +9,7 @@ import dev.counterweight.it.reference.JobOutput;
 import dev.counterweight.it.reference.TopicIO;
 import dev.counterweight.it.reference.WeightingJobOptions;
 import dev.counterweight.jobs.weighting.SampleWeightingOptions;
+import dev.counterweight.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -55,6 +55,13 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * loss also multiplies each example by its FNW weight (see {@link WeightedBinaryCrossEntropy}); the
  * CTR loss never does, and the setting is saved with the model.
  *
+ * <p>A step whose loss or gradient is not finite is refused before the optimiser sees it: a
+ * listener checks both between the backward pass and the updater (DL4J calls {@code
+ * onGradientCalculation} there) and aborts the step with {@link NonFiniteStepException}, so the
+ * parameters, the Adam moments and the iteration count stay as they were. The gradient counts as
+ * finite only if its L2 norm is, which also refuses gradients whose squares would overflow Adam's
+ * second moment.
+ *
  * <p>The network's floating-point type is ND4J's default at creation time ({@code float} unless a
  * caller changed it, as the double-precision tests do) and is stored in the model file. Embedding
  * layers are configured with explicit {@code nIn}; the graph deliberately does not use {@code
@@ -69,6 +76,8 @@ public final class Dl4jRankingModel implements RankingModel {
 
     static final String CTCVR_OUTPUT = "ctcvr";
     static final String CTR_PROB = "ctr_prob";
+    static final String CTR_LOGIT = "ctr_logit";
+    static final String CVR_LOGIT = "cvr_logit";
     static final String CVR_PROB = "cvr_prob";
     static final String CTCVR_PROB = "ctcvr_prob";
 
@@ -77,12 +86,13 @@ public final class Dl4jRankingModel implements RankingModel {
     private final ModelConfig config;
     private final ComputationGraph graph;
     private final ForwardPassCapture capture = new ForwardPassCapture();
+    private final FiniteStepGuard guard = new FiniteStepGuard();
 
     private Dl4jRankingModel(ModelConfig config, ComputationGraph graph) {
         this.config = config;
         this.graph = graph;
         // Listeners are not part of the model file, so a loaded graph gets one here too.
-        graph.addListeners(capture);
+        graph.addListeners(capture, guard);
     }
 
     /**
@@ -245,6 +255,73 @@ public final class Dl4jRankingModel implements RankingModel {
     }
 
     @Override
+    public void startAtBaseRates(Batch batch) {
+        Scores scores = score(batch);
+        int n = batch.size();
+        double[] ctrWeight = new double[n];
+        double[] cvrWeight = new double[n];
+        double weight = 0;
+        double clicks = 0;
+        double purchases = 0;
+        for (int i = 0; i < n; i++) {
+            double w = batch.weight()[i];
+            ctrWeight[i] = w;
+            cvrWeight[i] = w * batch.clickLabel()[i];
+            weight += w;
+            clicks += w * batch.clickLabel()[i];
+            purchases += w * batch.conversionLabel()[i];
+        }
+        // Jeffreys-smoothed rates: a first batch with a handful of clicks and no purchase must
+        // not start the CVR head at "never" (a run on the Taobao slice did: CTCVR 1000x too low).
+        if (weight > 0) {
+            shiftBias(CTR_LOGIT, scores.ctr(), ctrWeight, (clicks + 0.5) / (weight + 1));
+        }
+        if (clicks > 0) {
+            shiftBias(CVR_LOGIT, scores.cvr(), cvrWeight, (purchases + 0.5) / (clicks + 1));
+        }
+    }
+
+    /**
+     * Moves a head's bias by the shift {@code d} that solves {@code Σ w·σ(z + d) / Σ w = rate} over
+     * the batch's current logits {@code z} (bisection: the left side increases in {@code d}).
+     */
+    private void shiftBias(String layer, double[] probabilities, double[] weights, double rate) {
+        double target = Math.min(1 - 1e-4, Math.max(1e-4, rate));
+        double[] logits = new double[probabilities.length];
+        for (int i = 0; i < logits.length; i++) {
+            double p = Math.min(1 - 1e-12, Math.max(1e-12, probabilities[i]));
+            logits[i] = Math.log(p / (1 - p));
+        }
+        double lo = -60;
+        double hi = 60;
+        for (int iteration = 0; iteration < 200 && hi - lo > 1e-12; iteration++) {
+            double mid = (lo + hi) / 2;
+            if (weightedMeanSigmoid(logits, weights, mid) < target) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        INDArray bias = graph.getLayer(layer).getParam("b");
+        bias.assign(bias.getDouble(0) + (lo + hi) / 2);
+    }
+
+    private static double weightedMeanSigmoid(double[] logits, double[] weights, double shift) {
+        double sum = 0;
+        double total = 0;
+        for (int i = 0; i < logits.length; i++) {
+            sum += weights[i] / (1 + Math.exp(-(logits[i] + shift)));
+            total += weights[i];
+        }
+        return sum / total;
+    }
+
+    /** The output bias of a head's logit layer ({@code ctr_logit}, {@code cvr_logit}). */
+    double outputBias(String layer) {
+        return graph.getLayer(layer).getParam("b").getDouble(0);
+    }
+
+    @Override
     public void save(Path file) throws IOException {
         Objects.requireNonNull(file, "file must not be null");
         Path target = file.toAbsolutePath();
@@ -382,6 +459,25 @@ public final class Dl4jRankingModel implements RankingModel {
                             activations.get(CTR_PROB).toDoubleVector(),
                             activations.get(CVR_PROB).toDoubleVector(),
                             activations.get(CTCVR_PROB).toDoubleVector());
+        }
+    }
+
+    /**
+     * Refuses a step with a non-finite loss or gradient; it runs after the backward pass and before
+     * the updater changes the optimiser state or the parameters.
+     */
+    private static final class FiniteStepGuard extends BaseTrainingListener {
+        @Override
+        public void onGradientCalculation(Model model) {
+            double loss = model.score();
+            if (!Double.isFinite(loss)) {
+                throw new NonFiniteStepException("loss is " + loss);
+            }
+            INDArray gradient = model.gradient().gradient();
+            double norm = gradient.norm2Number().doubleValue();
+            if (!Double.isFinite(norm)) {
+                throw new NonFiniteStepException("gradient L2 norm is " + norm);
+            }
         }
     }
 

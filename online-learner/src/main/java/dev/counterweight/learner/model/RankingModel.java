@@ -22,6 +22,8 @@ public interface RankingModel {
      *
      * @param batch the examples
      * @throws IllegalArgumentException if the batch does not fit this model's feature schema
+     * @throws NonFiniteStepException if the step's loss or gradient is not finite; the step is then
+     *     not applied and the model is unchanged
      */
     void train(Batch batch);
 
@@ -43,12 +45,32 @@ public interface RankingModel {
      * @param batch the examples
      * @return the pre-step probabilities, row for row
      * @throws IllegalArgumentException if the batch does not fit this model's feature schema
+     * @throws NonFiniteStepException as {@link #train}; the model is then unchanged
      */
     default Scores scoreAndTrain(Batch batch) {
         Scores scores = score(batch);
         train(batch);
         return scores;
     }
+
+    /**
+     * Starts a freshly created model at the base rates of {@code batch}: shifts the CTR head's
+     * output bias so that the batch's weighted mean predicted CTR equals its weighted click rate,
+     * and the CVR head's so that the weighted mean predicted CVR over the clicked rows equals their
+     * weighted purchase rate (both Jeffreys-smoothed, {@code (k + 1/2) / (n + 1)}, so a batch with
+     * no purchase does not start the CVR head at zero; clipped to [1e-4, 1 − 1e-4]). An untrained
+     * network predicts about 0.5 for events that happen a few times in a hundred, and at a small
+     * learning rate it stays far off for thousands of samples; starting at the base rate is the
+     * usual cure (Karpathy, "A recipe for training neural networks": initialise the final bias
+     * well). The weights are what the weighted loss trains towards, so the start is calibrated in
+     * the large for the loss's own target. A batch without weight or without clicks leaves the
+     * respective bias alone. Call once, before the first training step; never on a model loaded
+     * from a snapshot. The learner calls it with its first batch before scoring that batch, so that
+     * batch's progressive scores see its own base rate (one batch of the stream).
+     *
+     * @param batch the first batch the model will train on
+     */
+    void startAtBaseRates(Batch batch);
 
     /**
      * Writes the model, including the optimiser state, to {@code file}, replacing it atomically

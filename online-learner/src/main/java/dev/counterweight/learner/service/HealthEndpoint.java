@@ -68,9 +68,13 @@ final class HealthEndpoint implements AutoCloseable {
     static final String SAMPLES_TRAINED = "counterweight_learner_samples_trained";
 
     static final String SAMPLES_SKIPPED = "counterweight_learner_samples_skipped";
+    static final String BATCHES_REJECTED = "counterweight_learner_batches_rejected";
     static final String SNAPSHOT_VERSION = "counterweight_learner_snapshot_version";
     static final String RUNNING = "counterweight_learner_running";
     static final String SNAPSHOT_METRIC = "counterweight_learner_snapshot_metric";
+    static final String HELD_BACK_SECONDS = "counterweight_learner_publishing_held_back_seconds";
+    static final String HELD_BACK_SNAPSHOTS =
+            "counterweight_learner_publishing_held_back_snapshots";
 
     private static void metrics(HttpExchange ex, OnlineLearner.Status s) throws IOException {
         StringBuilder b = new StringBuilder();
@@ -78,10 +82,16 @@ final class HealthEndpoint implements AutoCloseable {
         b.append(SAMPLES_TRAINED).append(' ').append(s.samplesTrained()).append('\n');
         b.append("# TYPE ").append(SAMPLES_SKIPPED).append(" counter\n");
         b.append(SAMPLES_SKIPPED).append(' ').append(s.skipped()).append('\n');
+        b.append("# TYPE ").append(BATCHES_REJECTED).append(" counter\n");
+        b.append(BATCHES_REJECTED).append(' ').append(s.batchesRejected()).append('\n');
         b.append("# TYPE ").append(SNAPSHOT_VERSION).append(" gauge\n");
         b.append(SNAPSHOT_VERSION).append(' ').append(s.version()).append('\n');
         b.append("# TYPE ").append(RUNNING).append(" gauge\n");
         b.append(RUNNING).append(' ').append("running".equals(s.state()) ? 1 : 0).append('\n');
+        b.append("# TYPE ").append(HELD_BACK_SECONDS).append(" gauge\n");
+        b.append(HELD_BACK_SECONDS).append(' ').append(s.heldBackMillis() / 1000.0).append('\n');
+        b.append("# TYPE ").append(HELD_BACK_SNAPSHOTS).append(" gauge\n");
+        b.append(HELD_BACK_SNAPSHOTS).append(' ').append(s.heldBackSnapshots()).append('\n');
         b.append("# TYPE ").append(SNAPSHOT_METRIC).append(" gauge\n");
         new java.util.TreeMap<>(s.metrics())
                 .forEach(

@@ -1,7 +1,11 @@
 package dev.counterweight.learner.service;
 
+import dev.counterweight.connectors.kafka.Topics;
+import dev.counterweight.core.config.KeySpace;
 import dev.counterweight.core.weighting.DelayedFeedback;
+import dev.counterweight.learner.backend.Device;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -9,6 +13,10 @@ import org.apache.flink.configuration.ConfigOptions;
 /**
  * Every setting of the online learner as a typed, documented option (pass as {@code --key value}).
  * {@link LearnerSettings#from} validates them and fails naming the key.
+ *
+ * <p>The surface is closed: a key in the learner's namespaces ({@code learner.}, {@code model.})
+ * that is not declared here fails at start, naming the nearest declared key; the {@value
+ * #KAFKA_PROPERTIES_PREFIX}* pass-through stays open.
  */
 public final class LearnerOptions {
 
@@ -31,21 +39,30 @@ public final class LearnerOptions {
     public static final ConfigOption<String> SAMPLES_TOPIC =
             ConfigOptions.key("learner.samples-topic")
                     .stringType()
-                    .defaultValue("weighted-samples")
+                    .defaultValue(Topics.WEIGHTED_SAMPLES)
                     .withDescription("Topic of weighted Sample records to train on.");
 
     public static final ConfigOption<String> SNAPSHOTS_TOPIC =
             ConfigOptions.key("learner.snapshots-topic")
                     .stringType()
-                    .defaultValue("model-snapshots")
+                    .defaultValue(Topics.MODEL_SNAPSHOTS)
                     .withDescription(
                             "Compacted topic where snapshots passing the gate are announced.");
 
     public static final ConfigOption<String> CLASS_LOSS_TOPIC =
             ConfigOptions.key("learner.class-loss-topic")
                     .stringType()
-                    .defaultValue("class-loss")
+                    .defaultValue(Topics.CLASS_LOSS)
                     .withDescription("Topic of per-class mean progressive-validation loss.");
+
+    public static final ConfigOption<String> DLQ_TOPIC =
+            ConfigOptions.key("learner.dlq-topic")
+                    .stringType()
+                    .defaultValue("learner-dlq")
+                    .withDescription(
+                            "Topic of DeadLetter records for samples the learner cannot train on"
+                                    + " (reason code, source partition and offset, raw bytes); their"
+                                    + " offsets count as consumed.");
 
     public static final ConfigOption<String> MODEL_NAME =
             ConfigOptions.key("learner.model-name")
@@ -122,14 +139,32 @@ public final class LearnerOptions {
                             "... or, if larger, this many standard errors of the AUC difference"
                                     + " (Hanley-McNeil, from both windows' label counts), so that"
                                     + " one lucky window with few purchases does not block every"
-                                    + " later snapshot. 0 keeps only the fixed drop.");
+                                    + " later snapshot. 0 keeps only the fixed drop. The same"
+                                    + " number of standard errors widens the normalized-entropy"
+                                    + " and calibration checks.");
 
-    public static final ConfigOption<Double> GATE_MAX_LOGLOSS_RISE =
-            ConfigOptions.key("learner.gate.max-logloss-rise")
+    public static final ConfigOption<Double> GATE_MAX_NE_RISE =
+            ConfigOptions.key("learner.gate.max-ne-rise")
                     .doubleType()
                     .defaultValue(0.05)
                     .withDescription(
-                            "... and its CTR log loss at most this much (relative) above it.");
+                            "... and its CTR and CTCVR normalized entropy (log loss divided by the"
+                                    + " entropy of the window's base rate, so a window with fewer"
+                                    + " clicks does not look worse) at most this much (relative)"
+                                    + " above it, plus learner.gate.auc-standard-errors standard"
+                                    + " errors of the difference.");
+
+    public static final ConfigOption<Double> GATE_MAX_CALIBRATION_RATIO =
+            ConfigOptions.key("learner.gate.max-calibration-ratio")
+                    .doubleType()
+                    .defaultValue(1.5)
+                    .withDescription(
+                            "... and its CTR and CTCVR calibration in the large (weighted mean"
+                                    + " score over weighted mean label: what the weighted loss"
+                                    + " trains the raw score towards) off by at most this factor"
+                                    + " more than the last announced one's, widened by"
+                                    + " learner.gate.auc-standard-errors standard errors of the"
+                                    + " difference of the ratios' logarithms. Must be > 1.");
 
     public static final ConfigOption<Long> GATE_MIN_SAMPLES =
             ConfigOptions.key("learner.gate.min-samples")
@@ -147,6 +182,42 @@ public final class LearnerOptions {
                     .withDescription(
                             "Stop (with a final snapshot) after this long without new samples; 0"
                                     + " runs forever.");
+
+    public static final ConfigOption<Integer> VALIDATION_MAX_FEATURES =
+            ConfigOptions.key("learner.validation.max-features")
+                    .intType()
+                    .defaultValue(1024)
+                    .withDescription(
+                            "A sample with more features is dead-lettered (OVERSIZED_FIELD); fewer"
+                                    + " than the feature layout's fixed positions is WRONG_LAYOUT.");
+
+    public static final ConfigOption<Double> VALIDATION_MAX_ABS_FEATURE =
+            ConfigOptions.key("learner.validation.max-abs-feature")
+                    .doubleType()
+                    .defaultValue(1e9)
+                    .withDescription(
+                            "A sample with a feature of larger magnitude is dead-lettered"
+                                    + " (FEATURE_OUT_OF_RANGE; NaN and infinities are"
+                                    + " NON_FINITE_FEATURE): a sanity bound against corrupt"
+                                    + " producers; inputs are squashed with sign(x)·log1p|x|, so it"
+                                    + " can be generous.");
+
+    public static final ConfigOption<Double> VALIDATION_MAX_WEIGHT =
+            ConfigOptions.key("learner.validation.max-weight")
+                    .doubleType()
+                    .defaultValue(1e6)
+                    .withDescription(
+                            "A sample whose weight or class weight is NaN, negative or above this"
+                                    + " is dead-lettered (BAD_WEIGHT, BAD_CLASS_WEIGHT); a sampling"
+                                    + " rate outside (0, 1] is BAD_SAMPLING_RATE.");
+
+    public static final ConfigOption<Integer> VALIDATION_MAX_ID_LENGTH =
+            ConfigOptions.key("learner.validation.max-id-length")
+                    .intType()
+                    .defaultValue(256)
+                    .withDescription(
+                            "A sample with a longer user, item or category id is dead-lettered"
+                                    + " (OVERSIZED_FIELD); an empty one is MISSING_ID.");
 
     public static final ConfigOption<Integer> USER_VOCAB =
             ConfigOptions.key("model.user-vocab")
@@ -217,13 +288,14 @@ public final class LearnerOptions {
                     .defaultValue(4)
                     .withDescription("Experts of the MMoE bottom.");
 
-    public static final ConfigOption<String> DEVICE =
+    public static final ConfigOption<Device> DEVICE =
             ConfigOptions.key("learner.device")
-                    .stringType()
-                    .defaultValue("auto")
+                    .enumType(Device.class)
+                    .defaultValue(Device.AUTO)
                     .withDescription(
-                            "auto|cpu|gpu: the backend must pass a start-up self-test; auto falls"
-                                    + " back to CPU, gpu stops with the reason.");
+                            "AUTO, CPU or GPU (any case): the backend must pass a start-up"
+                                    + " self-test; AUTO falls back to CPU, GPU stops with the"
+                                    + " reason.");
 
     public static final ConfigOption<Integer> OMP_THREADS =
             ConfigOptions.key("learner.omp-threads")
@@ -273,6 +345,15 @@ public final class LearnerOptions {
                                     + " snapshot (calibration.observedLateShare), the value to"
                                     + " use for this stream.");
 
+    /** The learner's closed key space: the keys of {@link #all()} and the Kafka pass-through. */
+    public static KeySpace keySpace() {
+        List<String> keys = new ArrayList<>();
+        for (ConfigOption<?> o : all()) {
+            keys.add(o.key());
+        }
+        return KeySpace.of(keys, List.of(KAFKA_PROPERTIES_PREFIX));
+    }
+
     /** All options, for docs and {@code --help}. */
     public static List<ConfigOption<?>> all() {
         return List.of(
@@ -280,6 +361,7 @@ public final class LearnerOptions {
                 SAMPLES_TOPIC,
                 SNAPSHOTS_TOPIC,
                 CLASS_LOSS_TOPIC,
+                DLQ_TOPIC,
                 MODEL_NAME,
                 SNAPSHOT_DIR,
                 SNAPSHOT_RETENTION,
@@ -291,9 +373,14 @@ public final class LearnerOptions {
                 CLASS_LOSS_EVERY_BATCHES,
                 GATE_MAX_AUC_DROP,
                 GATE_AUC_STANDARD_ERRORS,
-                GATE_MAX_LOGLOSS_RISE,
+                GATE_MAX_NE_RISE,
+                GATE_MAX_CALIBRATION_RATIO,
                 GATE_MIN_SAMPLES,
                 MAX_IDLE,
+                VALIDATION_MAX_FEATURES,
+                VALIDATION_MAX_ABS_FEATURE,
+                VALIDATION_MAX_WEIGHT,
+                VALIDATION_MAX_ID_LENGTH,
                 USER_VOCAB,
                 ITEM_VOCAB,
                 CATEGORY_VOCAB,

@@ -2,7 +2,9 @@ package dev.counterweight.learner.service;
 
 import static dev.counterweight.learner.service.LearnerOptions.*;
 
+import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.connectors.kafka.ClientProperties;
+import dev.counterweight.core.config.KeySpace;
 import dev.counterweight.core.weighting.DelayedFeedback;
 import dev.counterweight.learner.backend.BackendOptions;
 import dev.counterweight.learner.backend.Device;
@@ -10,6 +12,7 @@ import dev.counterweight.learner.model.ModelConfig;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
@@ -18,7 +21,8 @@ import org.apache.flink.configuration.Configuration;
 /**
  * Validated learner settings; {@link #from} fails naming the key of a bad value. {@code
  * kafkaProperties} are the {@value LearnerOptions#KAFKA_PROPERTIES_PREFIX}* options with the prefix
- * removed, handed to the learner's consumer, producer and start-up check; they print masked.
+ * removed, handed to the learner's consumer, producer and start-up check; they print masked. {@code
+ * validation} are the limits of the {@link SampleValidator}.
  */
 public record LearnerSettings(
         String bootstrapServers,
@@ -37,17 +41,38 @@ public record LearnerSettings(
         int classLossEveryBatches,
         double gateMaxAucDrop,
         double gateAucStandardErrors,
-        double gateMaxLoglossRise,
+        double gateMaxNeRise,
         long gateMinSamples,
+        double gateMaxCalibrationRatio,
         Duration maxIdle,
         ModelConfig model,
         BackendOptions backend,
         int healthPort,
+        String dlqTopic,
+        SampleValidator.Limits validation,
         DelayedFeedback delayedFeedback,
         double lateShare) {
 
-    /** Reads and validates every option. */
+    /**
+     * Reads and validates every option. An unknown key in the learner's namespaces fails first,
+     * naming the nearest known key (see {@link LearnerOptions#keySpace()}).
+     */
     public static LearnerSettings from(Configuration c) {
+        LearnerOptions.keySpace().requireKnown(c.keySet());
+        String rawDevice = c.toMap().get(DEVICE.key());
+        if (rawDevice != null) {
+            KeySpace.requireChoice(
+                    DEVICE.key(),
+                    rawDevice,
+                    Arrays.stream(Device.values()).map(Device::name).toList());
+        }
+        String rawFeedback = c.toMap().get(DELAYED_FEEDBACK.key());
+        if (rawFeedback != null) {
+            KeySpace.requireChoice(
+                    DELAYED_FEEDBACK.key(),
+                    rawFeedback,
+                    Arrays.stream(DelayedFeedback.values()).map(DelayedFeedback::name).toList());
+        }
         String bootstrap = c.get(BOOTSTRAP_SERVERS);
         if (bootstrap == null || bootstrap.isBlank()) {
             throw new IllegalArgumentException(
@@ -77,13 +102,7 @@ public record LearnerSettings(
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("Invalid model option: " + e.getMessage(), e);
         }
-        Device device;
-        try {
-            device = Device.parse(c.get(DEVICE));
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
-                    "Invalid value for option '" + DEVICE.key() + "': " + e.getMessage(), e);
-        }
+        Device device = c.get(DEVICE);
         double aucDrop = c.get(GATE_MAX_AUC_DROP);
         if (!(aucDrop >= 0)) {
             throw invalid(GATE_MAX_AUC_DROP, aucDrop, "not negative");
@@ -92,9 +111,13 @@ public record LearnerSettings(
         if (!(aucErrors >= 0) || Double.isInfinite(aucErrors)) {
             throw invalid(GATE_AUC_STANDARD_ERRORS, aucErrors, "finite and not negative");
         }
-        double lossRise = c.get(GATE_MAX_LOGLOSS_RISE);
-        if (!(lossRise >= 0)) {
-            throw invalid(GATE_MAX_LOGLOSS_RISE, lossRise, "not negative");
+        double neRise = c.get(GATE_MAX_NE_RISE);
+        if (!(neRise >= 0)) {
+            throw invalid(GATE_MAX_NE_RISE, neRise, "not negative");
+        }
+        double calibrationRatio = c.get(GATE_MAX_CALIBRATION_RATIO);
+        if (!(calibrationRatio > 1)) {
+            throw invalid(GATE_MAX_CALIBRATION_RATIO, calibrationRatio, "greater than 1");
         }
         return new LearnerSettings(
                 bootstrap,
@@ -113,12 +136,15 @@ public record LearnerSettings(
                 atLeast(c, CLASS_LOSS_EVERY_BATCHES, 0),
                 aucDrop,
                 aucErrors,
-                lossRise,
+                neRise,
                 nonNegativeLong(c, GATE_MIN_SAMPLES),
+                calibrationRatio,
                 nonNegative(c, MAX_IDLE),
                 model,
                 new BackendOptions(device, positive(c, OMP_THREADS)),
                 healthPort(c),
+                c.get(DLQ_TOPIC),
+                validation(c),
                 c.get(DELAYED_FEEDBACK),
                 lateShare(c));
     }
@@ -129,6 +155,20 @@ public record LearnerSettings(
             throw invalid(DELAYED_FEEDBACK_LATE_SHARE, q, "a share in [0, 1]");
         }
         return q;
+    }
+
+    private static SampleValidator.Limits validation(Configuration c) {
+        int maxFeatures = atLeast(c, VALIDATION_MAX_FEATURES, FeatureLayout.DENSE);
+        double maxAbs = c.get(VALIDATION_MAX_ABS_FEATURE);
+        if (!(maxAbs > 0) || Double.isInfinite(maxAbs)) {
+            throw invalid(VALIDATION_MAX_ABS_FEATURE, maxAbs, "finite and positive");
+        }
+        double maxWeight = c.get(VALIDATION_MAX_WEIGHT);
+        if (!(maxWeight > 0 && maxWeight <= Float.MAX_VALUE)) {
+            throw invalid(VALIDATION_MAX_WEIGHT, maxWeight, "positive and a finite float");
+        }
+        return new SampleValidator.Limits(
+                maxFeatures, maxAbs, maxWeight, positive(c, VALIDATION_MAX_ID_LENGTH));
     }
 
     private static int healthPort(Configuration c) {

@@ -1,6 +1,7 @@
 package dev.counterweight.learner.service;
 
 import dev.counterweight.avro.ClassLoss;
+import dev.counterweight.avro.DeadLetter;
 import dev.counterweight.avro.ModelSnapshot;
 import dev.counterweight.avro.PartitionOffset;
 import dev.counterweight.avro.Sample;
@@ -10,13 +11,17 @@ import dev.counterweight.connectors.kafka.KafkaPreflight;
 import dev.counterweight.core.weighting.DelayedFeedback;
 import dev.counterweight.learner.backend.BackendInfo;
 import dev.counterweight.learner.backend.BackendSelector;
+import dev.counterweight.learner.model.Batch;
 import dev.counterweight.learner.model.Dl4jRankingModel;
+import dev.counterweight.learner.model.NonFiniteStepException;
 import dev.counterweight.learner.model.RankingModel;
 import dev.counterweight.learner.model.Scores;
 import dev.counterweight.learner.snapshot.CalibrationLedger;
+import dev.counterweight.learner.snapshot.PublishingHold;
 import dev.counterweight.learner.snapshot.QualityGate;
 import dev.counterweight.learner.snapshot.SnapshotStore;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +34,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -49,6 +55,13 @@ import org.slf4j.LoggerFactory;
  * for monitoring), so a restarted learner resumes from its newest snapshot and no sample is trained
  * twice or skipped. Snapshots passing the {@link QualityGate} are announced on the snapshots topic;
  * per-class loss goes to the class-loss topic.
+ *
+ * <p>A record the {@link SampleValidator} refuses is written to the dead-letter topic with its
+ * reason and source offset, and its offset counts as consumed; the dead letters are flushed before
+ * a snapshot moves the offsets past them (a crash in between writes them again: at least once). A
+ * batch whose loss or gradient is not finite is not applied ({@link NonFiniteStepException}): the
+ * model keeps its parameters and optimiser state, the batch's offsets count as consumed, and the
+ * batch is logged and counted in {@link Status#batchesRejected()}.
  */
 public final class OnlineLearner {
 
@@ -58,10 +71,17 @@ public final class OnlineLearner {
     private final LearnerSettings settings;
     private final SnapshotStore store;
     private final QualityGate gate;
-    private final AvroCodec<Sample> samples = AvroCodec.of(Sample.class);
+    private final PublishingHold hold = new PublishingHold();
+    private final SampleValidator validator;
+    private final AvroCodec<DeadLetter> deadLetters = AvroCodec.of(DeadLetter.class);
+    private final AtomicLong deadLettersLost = new AtomicLong();
     private final AtomicBoolean stop = new AtomicBoolean();
 
     private RankingModel model;
+
+    /** A new model (no snapshot to resume) starts at the first batch's base rates. */
+    private boolean startAtBaseRates;
+
     private SampleEncoder encoder;
     private ProgressiveEvaluator evaluator;
     private final CalibrationLedger calibration = new CalibrationLedger();
@@ -71,8 +91,11 @@ public final class OnlineLearner {
     private long version;
     private long batches;
     private long skipped;
+    private long batchesRejected;
+    private boolean deadLettersUnflushed;
+    private boolean offsetsMoved;
     private Map<String, Double> lastAnnouncedMetrics;
-    private volatile Status status = new Status(0, 0, 0, Map.of(), "starting", 0);
+    private volatile Status status = new Status(0, 0, 0, Map.of(), "starting", 0, 0, 0, 0);
     private long firstSampleAt;
     private long trainingNanos;
     private volatile long finishWhenIdleNanos;
@@ -81,8 +104,15 @@ public final class OnlineLearner {
     /**
      * What the learner is doing, for health checks and progress displays.
      *
+     * @param skipped records dead-lettered (not trainable) since the learner started
      * @param trainingNanos wall time from the first sample read to the end of the newest batch
      *     (encoding, scoring, training; not snapshots), for throughput figures
+     * @param heldBackSnapshots snapshots the quality gate refused in a row since the last
+     *     announcement
+     * @param heldBackMillis how long publishing had been held back when this status was taken; 0
+     *     while snapshots pass
+     * @param batchesRejected batches not applied because their loss or gradient was not finite,
+     *     since the learner started
      */
     public record Status(
             long samplesTrained,
@@ -90,7 +120,10 @@ public final class OnlineLearner {
             long skipped,
             Map<String, Double> metrics,
             String state,
-            long trainingNanos) {}
+            long trainingNanos,
+            long heldBackSnapshots,
+            long heldBackMillis,
+            long batchesRejected) {}
 
     public OnlineLearner(LearnerSettings settings) {
         this.settings = settings;
@@ -100,9 +133,11 @@ public final class OnlineLearner {
         this.gate =
                 new QualityGate(
                         settings.gateMaxAucDrop(),
-                        settings.gateMaxLoglossRise(),
+                        settings.gateMaxNeRise(),
                         settings.gateMinSamples(),
-                        settings.gateAucStandardErrors());
+                        settings.gateAucStandardErrors(),
+                        settings.gateMaxCalibrationRatio());
+        this.validator = new SampleValidator(settings.validation());
     }
 
     /** The feature-schema fingerprint snapshots of this learner carry. */
@@ -191,7 +226,7 @@ public final class OnlineLearner {
                 break;
             }
             for (ConsumerRecord<byte[], byte[]> r : records) {
-                Optional<Sample> sample = decode(r);
+                Optional<Sample> sample = decode(r, producer);
                 pendingNext.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
                 if (sample.isEmpty()) {
                     continue;
@@ -211,6 +246,7 @@ public final class OnlineLearner {
                 // Only skipped records: their offsets still count as consumed.
                 nextOffsets.putAll(pendingNext);
                 pendingNext.clear();
+                offsetsMoved = true;
             }
             if (!pending.isEmpty()
                     && batchTimeout > 0
@@ -220,7 +256,7 @@ public final class OnlineLearner {
             boolean dueByCount = sinceSnapshot >= settings.snapshotEverySamples();
             boolean dueByTime =
                     !settings.snapshotInterval().isZero()
-                            && sinceSnapshot > 0
+                            && (sinceSnapshot > 0 || offsetsMoved)
                             && System.nanoTime() - lastSnapshotAt
                                     >= settings.snapshotInterval().toNanos();
             if (dueByCount || dueByTime) {
@@ -231,7 +267,8 @@ public final class OnlineLearner {
         if (!pending.isEmpty()) {
             train(pending, pendingNext, producer);
         }
-        if (sinceSnapshot > 0) {
+        if (sinceSnapshot > 0 || offsetsMoved) {
+            // Also when only dead-lettered records arrived: a restart must not read them again.
             snapshot(producer, consumer);
         }
         status = status("stopped");
@@ -242,12 +279,24 @@ public final class OnlineLearner {
             Map<TopicPartition, Long> pendingNext,
             KafkaProducer<byte[], byte[]> producer) {
         // Progressive validation: the scores are taken before the step trains on the batch.
-        Scores scores = model.scoreAndTrain(encoder.encode(pending));
+        Batch batch = encoder.encode(pending);
+        if (startAtBaseRates) {
+            model.startAtBaseRates(batch);
+            startAtBaseRates = false;
+        }
+        Scores scores;
+        try {
+            scores = model.scoreAndTrain(batch);
+        } catch (NonFiniteStepException e) {
+            rejectBatch(pending, pendingNext, e);
+            return;
+        }
         evaluator.add(pending, scores);
         calibration.observe(pending);
         samplesTrained += pending.size();
         sinceSnapshot += pending.size();
         nextOffsets.putAll(pendingNext);
+        offsetsMoved = true;
         batches++;
         if (settings.classLossEveryBatches() > 0
                 && batches % settings.classLossEveryBatches() == 0) {
@@ -259,9 +308,41 @@ public final class OnlineLearner {
         status = status("running");
     }
 
+    /**
+     * Drops a batch the model refused to apply: its offsets count as consumed (training on it again
+     * after a restart would fail the same way), nothing else changes.
+     */
+    private void rejectBatch(
+            List<Sample> pending, Map<TopicPartition, Long> pendingNext, NonFiniteStepException e) {
+        batchesRejected++;
+        LOG.warn(
+                "batch of {} samples not applied, the model keeps its last good parameters: {};"
+                        + " samples {} .. {}, next offsets {}",
+                pending.size(),
+                e.getMessage(),
+                pending.get(0).getSampleId(),
+                pending.get(pending.size() - 1).getSampleId(),
+                new TreeMap<>(
+                        pendingNext.entrySet().stream()
+                                .collect(
+                                        java.util.stream.Collectors.toMap(
+                                                en -> en.getKey().partition(),
+                                                Map.Entry::getValue))));
+        nextOffsets.putAll(pendingNext);
+        offsetsMoved = true;
+        pending.clear();
+        pendingNext.clear();
+        status = status("running");
+    }
+
     private void snapshot(
             KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> consumer)
             throws IOException {
+        if (deadLettersUnflushed) {
+            // The snapshot moves the offsets past the dead-lettered records: they must be written.
+            producer.flush();
+            deadLettersUnflushed = false;
+        }
         Map<String, Double> metrics = new TreeMap<>(evaluator.metrics());
         metrics.put("samples.trained", (double) samplesTrained);
         List<String> violations = gate.violations(metrics, lastAnnouncedMetrics);
@@ -293,8 +374,10 @@ public final class OnlineLearner {
         ModelSnapshot written = store.write(manifest, model::save);
         version = next;
         sinceSnapshot = 0;
+        offsetsMoved = false;
         if (violations.isEmpty()) {
             announce(producer, written);
+            hold.announced();
             lastAnnouncedMetrics = metrics;
             LOG.info(
                     "snapshot v{} published: {} samples trained, ctr.auc {}, ctcvr.auc {}",
@@ -303,7 +386,14 @@ public final class OnlineLearner {
                     fmt(metrics.get("ctr.auc")),
                     fmt(metrics.get("ctcvr.auc")));
         } else {
-            LOG.warn("snapshot v{} written but not announced: {}", next, violations);
+            hold.heldBack(System.currentTimeMillis());
+            LOG.warn(
+                    "snapshot v{} written but not announced ({} in a row, publishing held back for"
+                            + " {} s): {}",
+                    next,
+                    hold.snapshots(),
+                    hold.heldBackMillis(System.currentTimeMillis()) / 1000,
+                    violations);
         }
         commitForMonitoring(consumer);
         status = status("running");
@@ -369,6 +459,7 @@ public final class OnlineLearner {
         String expected = fingerprint(fresh);
         if (latest.isEmpty()) {
             model = fresh;
+            startAtBaseRates = true;
             LOG.info("no snapshot in {}: starting a new model {}", store.dir(), expected);
         } else {
             ModelSnapshot m = latest.get();
@@ -424,32 +515,58 @@ public final class OnlineLearner {
         evaluator = new ProgressiveEvaluator(settings.evalWindow());
     }
 
-    private Optional<Sample> decode(ConsumerRecord<byte[], byte[]> r) {
-        try {
-            Sample s = samples.decode(r.value());
-            if (!FeatureLayout.FINGERPRINT.equals(s.getFeatureFingerprint())) {
-                return skip(
-                        r,
-                        "feature layout '"
-                                + s.getFeatureFingerprint()
-                                + "' is not "
-                                + FeatureLayout.FINGERPRINT);
-            }
-            if (!(s.getWeight() >= 0) || Double.isInfinite(s.getWeight())) {
-                return skip(r, "weight " + s.getWeight() + " is not a finite non-negative number");
-            }
-            return Optional.of(s);
-        } catch (IOException e) {
-            return skip(r, e.getMessage());
+    private Optional<Sample> decode(
+            ConsumerRecord<byte[], byte[]> r, KafkaProducer<byte[], byte[]> producer) {
+        SampleValidator.Result result = validator.validate(r.value());
+        if (result.rejection() == null) {
+            return Optional.of(result.sample());
         }
+        deadLetter(r, result.rejection(), producer);
+        return Optional.empty();
     }
 
-    private Optional<Sample> skip(ConsumerRecord<byte[], byte[]> r, String reason) {
+    private void deadLetter(
+            ConsumerRecord<byte[], byte[]> r,
+            SampleValidator.Rejection rejection,
+            KafkaProducer<byte[], byte[]> producer) {
         skipped++;
         if (skipped <= 10) {
-            LOG.warn("skipping record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), reason);
+            LOG.warn(
+                    "dead-lettering record {}-{}@{}: {} {}",
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    rejection.code(),
+                    rejection.reason());
         }
-        return Optional.empty();
+        DeadLetter letter =
+                DeadLetter.newBuilder()
+                        .setReasonCode(rejection.code())
+                        .setReason(rejection.reason())
+                        .setTopic(r.topic())
+                        .setPartition(r.partition())
+                        .setOffset(r.offset())
+                        .setRecordTimestamp(
+                                r.timestamp() >= 0 ? Instant.ofEpochMilli(r.timestamp()) : null)
+                        .setRawKey(r.key() == null ? null : ByteBuffer.wrap(r.key()))
+                        .setRawValue(r.value() == null ? null : ByteBuffer.wrap(r.value()))
+                        .build();
+        String where = r.topic() + "-" + r.partition() + "@" + r.offset();
+        producer.send(
+                new ProducerRecord<>(
+                        settings.dlqTopic(),
+                        where.getBytes(StandardCharsets.UTF_8),
+                        deadLetters.encode(letter)),
+                (m, e) -> {
+                    if (e != null && deadLettersLost.incrementAndGet() <= 10) {
+                        LOG.error(
+                                "could not dead-letter {} ({}): {}",
+                                where,
+                                rejection.code(),
+                                e.toString());
+                    }
+                });
+        deadLettersUnflushed = true;
     }
 
     private Map<String, String> topics() {
@@ -457,6 +574,7 @@ public final class OnlineLearner {
         t.put(settings.samplesTopic(), LearnerOptions.SAMPLES_TOPIC.key());
         t.put(settings.snapshotsTopic(), LearnerOptions.SNAPSHOTS_TOPIC.key());
         t.put(settings.classLossTopic(), LearnerOptions.CLASS_LOSS_TOPIC.key());
+        t.put(settings.dlqTopic(), LearnerOptions.DLQ_TOPIC.key());
         return t;
     }
 
@@ -497,7 +615,10 @@ public final class OnlineLearner {
                 skipped,
                 lastAnnouncedMetrics == null ? Map.of() : Map.copyOf(lastAnnouncedMetrics),
                 state,
-                trainingNanos);
+                trainingNanos,
+                hold.snapshots(),
+                hold.heldBackMillis(System.currentTimeMillis()),
+                batchesRejected);
     }
 
     private static String fmt(Double d) {

@@ -5,6 +5,7 @@ import dev.counterweight.avro.Sample;
 import dev.counterweight.core.attribution.ClassKeyMode;
 import dev.counterweight.core.metrics.ClassBalancedEvaluator;
 import dev.counterweight.core.metrics.MetricsReport;
+import dev.counterweight.core.metrics.NormalizedEntropy;
 import dev.counterweight.learner.model.Scores;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,9 +60,11 @@ public final class ProgressiveEvaluator {
      * The current metrics as a flat map: {@code ctr.auc}, {@code ctr.auc.weighted}, {@code
      * ctr.logloss}, {@code ctr.logloss.weighted}, {@code ctr.ece}, {@code ctr.macro-auc}, {@code
      * ctr.tail-macro-auc}, {@code ctr.positives} and {@code ctr.negatives} (the window's label
-     * counts, which size the AUC's noise for the quality gate), the same for {@code ctcvr}, and
-     * {@code eval.samples}. Undefined values (e.g. AUC of a single-label window) are left out: they
-     * cannot travel through JSON manifests.
+     * counts, which size the AUC's noise for the quality gate), {@code ctr.ne} and its standard
+     * error {@code ctr.ne.se} (normalized entropy), {@code ctr.calibration.weighted} (weighted mean
+     * score over weighted mean label) and {@code ctr.calibration.log-se} (standard error of its
+     * logarithm), the same for {@code ctcvr}, and {@code eval.samples}. Undefined values (e.g. AUC
+     * of a single-label window) are left out: they cannot travel through JSON manifests.
      */
     public Map<String, Double> metrics() {
         Map<String, Double> m = new TreeMap<>();
@@ -80,8 +83,17 @@ public final class ProgressiveEvaluator {
         m.put(task + ".ece", r.overall().ece(false));
         m.put(task + ".macro-auc", r.macroAuc(false));
         m.put(task + ".tail-macro-auc", r.tailMacroAuc(0.5));
-        m.put(task + ".positives", (double) r.overall().positives());
-        m.put(task + ".negatives", (double) (r.overall().count() - r.overall().positives()));
+        long positives = r.overall().positives();
+        long negatives = r.overall().count() - positives;
+        m.put(task + ".positives", (double) positives);
+        m.put(task + ".negatives", (double) negatives);
+        m.put(task + ".ne", NormalizedEntropy.of(r.overall().logLoss(false), positives, negatives));
+        m.put(
+                task + ".ne.se",
+                NormalizedEntropy.standardError(
+                        r.overall().logLossStandardError(), positives, negatives));
+        m.put(task + ".calibration.weighted", r.overall().calibrationRatioWeighted());
+        m.put(task + ".calibration.log-se", r.overall().calibrationLogRatioStandardError());
     }
 
     /** Mean unweighted log loss per class (CTR plus CTCVR task) over the window. */

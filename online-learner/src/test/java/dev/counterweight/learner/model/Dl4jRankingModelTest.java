@@ -49,6 +49,65 @@ class Dl4jRankingModelTest {
         return Stream.of(SHARED_BOTTOM, MMOE);
     }
 
+    /**
+     * After the start, the batch's weighted mean predicted CTR is its weighted click rate and the
+     * clicked rows' weighted mean predicted CVR their weighted purchase rate, both recomputed here
+     * by brute force from the scores.
+     */
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void startsAtTheWeightedBaseRatesOfItsFirstBatch(ModelConfig config) {
+        Batch unweighted = TestingBatches.random(config, 200, 5);
+        float[] w = new float[200];
+        SplittableRandom rnd = new SplittableRandom(9);
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (0.1 + 3 * rnd.nextDouble());
+        }
+        Batch batch = TestingBatches.withWeights(unweighted, w);
+        Dl4jRankingModel model = Dl4jRankingModel.create(config);
+
+        model.startAtBaseRates(batch);
+
+        Scores scores = model.score(batch);
+        double total = 0;
+        double clicks = 0;
+        double purchases = 0;
+        double predictedClicks = 0;
+        double predictedPurchases = 0;
+        for (int i = 0; i < 200; i++) {
+            double click = batch.clickLabel()[i];
+            total += w[i];
+            clicks += w[i] * click;
+            purchases += w[i] * batch.conversionLabel()[i];
+            predictedClicks += w[i] * scores.ctr()[i];
+            predictedPurchases += w[i] * click * scores.cvr()[i];
+        }
+        assertThat(predictedClicks / total).isCloseTo((clicks + 0.5) / (total + 1), within(1e-9));
+        assertThat(predictedPurchases / clicks)
+                .isCloseTo((purchases + 0.5) / (clicks + 1), within(1e-9));
+    }
+
+    @Test
+    void aBatchWithoutClicksLeavesTheConversionBiasAlone() {
+        Batch noClicks = TestingBatches.random(SHARED_BOTTOM, 50, 3);
+        java.util.Arrays.fill(noClicks.clickLabel(), 0f);
+        java.util.Arrays.fill(noClicks.conversionLabel(), 0f);
+        Dl4jRankingModel model = Dl4jRankingModel.create(SHARED_BOTTOM);
+        double cvrBias = model.outputBias("cvr_logit");
+        model.startAtBaseRates(noClicks);
+        // No clicks: the CTR target is the smoothed 0.5 / 51; the CVR head is untouched.
+        assertThat(mean(model.score(noClicks).ctr())).isCloseTo(0.5 / 51, within(1e-9));
+        assertThat(model.outputBias("cvr_logit")).isEqualTo(cvrBias);
+    }
+
+    private static double mean(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return sum / values.length;
+    }
+
     @Test
     void embeddingTablesKeepTheirVocabularySizes() {
         ComputationGraph graph = Dl4jRankingModel.create(SHARED_BOTTOM).graph();
@@ -287,6 +346,55 @@ class Dl4jRankingModelTest {
         assertThat(fused.iterations()).isEqualTo(4);
         assertThat(fused.parameterVector()).isEqualTo(separate.parameterVector());
         assertThat(fused.updaterStateVector()).isEqualTo(separate.updaterStateVector());
+    }
+
+    /**
+     * A batch whose forward pass overflows (a 3e38 dense input in float, what the learner's
+     * validation keeps out) is refused by both entry points; the model is left exactly as before,
+     * parameters, Adam moments and iteration count, so later steps equal those of a model that
+     * never saw the batch, bit for bit.
+     */
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void stepWithNonFiniteLossOrGradientIsNotApplied(ModelConfig config) {
+        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        Dl4jRankingModel guarded;
+        Dl4jRankingModel reference;
+        try {
+            guarded = Dl4jRankingModel.create(config);
+            reference = Dl4jRankingModel.create(config);
+        } finally {
+            Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        }
+        for (int step = 0; step < 2; step++) {
+            guarded.scoreAndTrain(TestingBatches.random(config, 16, step));
+            reference.scoreAndTrain(TestingBatches.random(config, 16, step));
+        }
+        double[] params = guarded.parameterVector();
+        double[] moments = guarded.updaterStateVector();
+        Batch poisoned = TestingBatches.random(config, 16, 99L);
+        poisoned.dense()[3][0] = 3e38f;
+        poisoned.dense()[5][1] = -3e38f;
+
+        assertThatThrownBy(() -> guarded.scoreAndTrain(poisoned))
+                .isInstanceOf(NonFiniteStepException.class)
+                .hasMessageMatching("(loss is|gradient L2 norm is) (NaN|Infinity|-Infinity)");
+        assertThatThrownBy(() -> guarded.train(poisoned))
+                .isInstanceOf(NonFiniteStepException.class);
+
+        assertThat(guarded.iterations()).isEqualTo(2);
+        assertThat(guarded.parameterVector()).isEqualTo(params);
+        assertThat(guarded.updaterStateVector()).isEqualTo(moments);
+        for (int step = 2; step < 5; step++) {
+            Batch batch = TestingBatches.random(config, 16, step);
+            assertThat(guarded.scoreAndTrain(batch).ctr())
+                    .as("step %s", step)
+                    .isEqualTo(reference.scoreAndTrain(batch).ctr());
+        }
+        assertThat(guarded.iterations()).isEqualTo(5);
+        assertThat(guarded.parameterVector()).isEqualTo(reference.parameterVector());
+        assertThat(guarded.updaterStateVector()).isEqualTo(reference.updaterStateVector());
+        assertThat(java.util.Arrays.stream(guarded.parameterVector())).allMatch(Double::isFinite);
     }
 
     @Test

@@ -3,7 +3,9 @@ package dev.counterweight.learner.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.counterweight.connectors.kafka.Topics;
 import dev.counterweight.core.weighting.DelayedFeedback;
+import dev.counterweight.learner.backend.Device;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -65,6 +67,81 @@ class LearnerOptionsTest {
         share.put(LearnerOptions.DELAYED_FEEDBACK_LATE_SHARE.key(), "1.5");
         assertThatThrownBy(() -> LearnerSettings.from(Configuration.fromMap(share)))
                 .hasMessageContaining("learner.delayed-feedback.late-share");
+    }
+
+    @Test
+    void validationLimitsAreReadAndAnUnusableOneNamesItsKey() {
+        Map<String, String> m = required();
+        m.put(LearnerOptions.VALIDATION_MAX_ABS_FEATURE.key(), "1e6");
+        m.put(LearnerOptions.DLQ_TOPIC.key(), "other-dlq");
+        LearnerSettings s = LearnerSettings.from(Configuration.fromMap(m));
+        assertThat(s.validation().maxAbsFeature()).isEqualTo(1e6);
+        assertThat(s.dlqTopic()).isEqualTo("other-dlq");
+
+        for (String[] bad :
+                new String[][] {
+                    {LearnerOptions.VALIDATION_MAX_ABS_FEATURE.key(), "NaN"},
+                    {LearnerOptions.VALIDATION_MAX_ABS_FEATURE.key(), "0"},
+                    {LearnerOptions.VALIDATION_MAX_WEIGHT.key(), "1e39"},
+                    {LearnerOptions.VALIDATION_MAX_FEATURES.key(), "13"},
+                    {LearnerOptions.VALIDATION_MAX_ID_LENGTH.key(), "0"}
+                }) {
+            Map<String, String> c = required();
+            c.put(bad[0], bad[1]);
+            assertThatThrownBy(() -> LearnerSettings.from(Configuration.fromMap(c)))
+                    .as("%s = %s", bad[0], bad[1])
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(bad[0]);
+        }
+    }
+
+    @Test
+    void aMisspeltKeyFailsNamingItAndTheNearestKnownKey() {
+        Map<String, String> typo = required();
+        typo.put("learner.batchsize", "64");
+        assertThatThrownBy(() -> LearnerSettings.from(Configuration.fromMap(typo)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Unknown option 'learner.batchsize' (nearest known option:"
+                                + " 'learner.batch-size')");
+        Map<String, String> model = required();
+        model.put("model.embeding-dim", "4");
+        assertThatThrownBy(() -> LearnerSettings.from(Configuration.fromMap(model)))
+                .hasMessageContaining("'model.embeding-dim'")
+                .hasMessageContaining("'model.embedding-dim'");
+    }
+
+    @Test
+    void theKafkaPassThroughAndKeysOfOtherServicesStayOpen() {
+        Map<String, String> m = required();
+        m.put("learner.kafka.properties.security.protocol", "SASL_SSL");
+        m.put("state.backend.type", "rocksdb");
+        LearnerSettings s = LearnerSettings.from(Configuration.fromMap(m));
+        assertThat(s.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL");
+    }
+
+    @Test
+    void theDeviceIsAClosedChoiceInAnyCase() {
+        Map<String, String> cpu = required();
+        cpu.put(LearnerOptions.DEVICE.key(), "cpu");
+        assertThat(LearnerSettings.from(Configuration.fromMap(cpu)).backend().device())
+                .isEqualTo(Device.CPU);
+        assertThat(LearnerSettings.from(Configuration.fromMap(required())).backend().device())
+                .isEqualTo(Device.AUTO);
+        Map<String, String> tpu = required();
+        tpu.put(LearnerOptions.DEVICE.key(), "tpu");
+        assertThatThrownBy(() -> LearnerSettings.from(Configuration.fromMap(tpu)))
+                .hasMessage(
+                        "Invalid value 'tpu' for option 'learner.device': expected one of AUTO,"
+                                + " CPU, GPU");
+    }
+
+    @Test
+    void topicDefaultsAreTheRegistryNames() {
+        LearnerSettings s = LearnerSettings.from(Configuration.fromMap(required()));
+        assertThat(s.samplesTopic()).isEqualTo(Topics.WEIGHTED_SAMPLES);
+        assertThat(s.snapshotsTopic()).isEqualTo(Topics.MODEL_SNAPSHOTS);
+        assertThat(s.classLossTopic()).isEqualTo(Topics.CLASS_LOSS);
     }
 
     private static Map<String, String> required() {

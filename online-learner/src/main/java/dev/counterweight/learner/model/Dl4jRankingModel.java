@@ -51,6 +51,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * label masks, scaled per batch to {@code w_i * n / sum(w)}: DL4J divides gradients by the batch
  * size {@code n}, so the objective becomes the weighted mean {@code sum(w_i * loss_i) / sum(w)},
  * which is invariant under replacing a weight-2 example by two copies. The optimiser is Adam.
+ * Created with fake-negative weighting ({@link #create(ModelConfig, boolean, double)}), the CTCVR
+ * loss also multiplies each example by its FNW weight (see {@link WeightedBinaryCrossEntropy}); the
+ * CTR loss never does, and the setting is saved with the model.
  *
  * <p>A step whose loss or gradient is not finite is refused before the optimiser sees it: a
  * listener checks both between the backward pass and the updater (DL4J calls {@code
@@ -103,13 +106,34 @@ public final class Dl4jRankingModel implements RankingModel {
     }
 
     /**
+     * Creates a freshly initialised model trained with Adam whose CTCVR loss (the conversion task,
+     * the label that delayed-feedback corrections change) applies fake-negative weighting with late
+     * share {@code lateShare} when {@code fnw} is true (see {@link WeightedBinaryCrossEntropy}).
+     * The setting is part of the model file.
+     *
+     * @param config the network configuration
+     * @param fnw whether the CTCVR loss applies fake-negative weighting
+     * @param lateShare the share of conversions that arrive after the window, in [0, 1]
+     * @return the model
+     */
+    public static Dl4jRankingModel create(ModelConfig config, boolean fnw, double lateShare) {
+        return create(config, new Adam(config.learningRate()), conversionLoss(fnw, lateShare));
+    }
+
+    /**
      * Creates a freshly initialised model with another optimiser (tests use plain SGD, whose single
      * step is an exact function of the gradient).
      */
     static Dl4jRankingModel create(ModelConfig config, IUpdater updater) {
+        return create(config, updater, new WeightedBinaryCrossEntropy());
+    }
+
+    /** As {@link #create(ModelConfig, IUpdater)} with the given CTCVR loss. */
+    static Dl4jRankingModel create(
+            ModelConfig config, IUpdater updater, WeightedBinaryCrossEntropy conversionLoss) {
         Objects.requireNonNull(config, "config must not be null");
         Objects.requireNonNull(updater, "updater must not be null");
-        ComputationGraph graph = new ComputationGraph(buildGraph(config, updater));
+        ComputationGraph graph = new ComputationGraph(buildGraph(config, updater, conversionLoss));
         graph.init();
         return new Dl4jRankingModel(config, graph);
     }
@@ -148,6 +172,18 @@ public final class Dl4jRankingModel implements RankingModel {
     @Override
     public ModelConfig config() {
         return config;
+    }
+
+    /**
+     * Returns the loss of the CTCVR output, which carries the fake-negative weighting setting the
+     * model was created (or saved) with.
+     */
+    public WeightedBinaryCrossEntropy conversionLoss() {
+        var vertex =
+                (org.deeplearning4j.nn.conf.graph.LayerVertex)
+                        graph.getConfiguration().getVertices().get(CTCVR_OUTPUT);
+        return (WeightedBinaryCrossEntropy)
+                ((LossLayer) vertex.getLayerConf().getLayer()).getLossFn();
     }
 
     /** Returns the underlying graph, for tests and diagnostics. */
@@ -447,6 +483,19 @@ public final class Dl4jRankingModel implements RankingModel {
 
     /** Builds the graph configuration; every layer gets its {@code nIn} explicitly. */
     static ComputationGraphConfiguration buildGraph(ModelConfig config, IUpdater updater) {
+        return buildGraph(config, updater, new WeightedBinaryCrossEntropy());
+    }
+
+    private static WeightedBinaryCrossEntropy conversionLoss(boolean fnw, double lateShare) {
+        return fnw
+                ? WeightedBinaryCrossEntropy.withFakeNegativeWeighting(lateShare)
+                : new WeightedBinaryCrossEntropy();
+    }
+
+    /** As {@link #buildGraph(ModelConfig, IUpdater)} with the given CTCVR loss. */
+    static ComputationGraphConfiguration buildGraph(
+            ModelConfig config, IUpdater updater, WeightedBinaryCrossEntropy conversionLoss) {
+        Objects.requireNonNull(conversionLoss, "conversionLoss must not be null");
         int dim = config.embeddingDim();
         ComputationGraphConfiguration.GraphBuilder g =
                 new NeuralNetConfiguration.Builder()
@@ -503,7 +552,7 @@ public final class Dl4jRankingModel implements RankingModel {
         g.addLayer(
                 CTCVR_OUTPUT,
                 new LossLayer.Builder()
-                        .lossFunction(new WeightedBinaryCrossEntropy())
+                        .lossFunction(conversionLoss)
                         .activation(Activation.IDENTITY)
                         .build(),
                 CTCVR_PROB);

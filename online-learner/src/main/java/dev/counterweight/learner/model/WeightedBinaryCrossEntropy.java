@@ -1,10 +1,12 @@
 package dev.counterweight.learner.model;
 
+import dev.counterweight.core.weighting.DelayedFeedback;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
@@ -34,8 +36,20 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * generically: the probability is clipped to {@code [clipEps, 1 - clipEps]} and the gradient is the
  * exact derivative of that clipped loss, zero where clipping is active.
  *
+ * <p><b>Fake-negative weighting.</b> Created with {@link #withFakeNegativeWeighting}, the loss also
+ * multiplies each element's loss and gradient by the FNW importance weight {@link
+ * DelayedFeedback#fnwWeight}{@code (f, y, q)} (derivation there): {@code 1 + q f} for a positive,
+ * {@code (1 − f)(1 + q f) / (1 − f + q f)} for a negative, where {@code f} is the probability of
+ * the same forward pass (the sigmoid of the logit, or the clipped output of another activation) and
+ * {@code q} the late share of conversions. As in Ktena et al. the weight is a constant of the step
+ * (gradient stopped): the gradient is {@code w_i · v_i · dloss_i/dz}, the gradient of the loss with
+ * the FNW weights {@code v_i} frozen at their values, not of {@code v(z) · loss(z)}. The FNW weight
+ * multiplies the per-example (class) weight, so a weight-{@code k} example still counts as {@code
+ * k} copies; {@link #computeScore} still divides by the total per-example weight.
+ *
  * <p>Labels may be soft (in [0, 1]). Serialises to DL4J's JSON configuration through its {@code
- * clipEps} property, so networks using it save and load with {@code ModelSerializer}. Immutable.
+ * clipEps}, {@code fnw} and {@code lateShare} properties, so networks using it save and load with
+ * {@code ModelSerializer}; a configuration written before FNW existed reads as FNW off. Immutable.
  */
 public final class WeightedBinaryCrossEntropy implements ILossFunction {
 
@@ -47,9 +61,26 @@ public final class WeightedBinaryCrossEntropy implements ILossFunction {
     @JsonProperty("clipEps")
     private final double clipEps;
 
+    @JsonProperty("fnw")
+    private final boolean fnw;
+
+    @JsonProperty("lateShare")
+    private final double lateShare;
+
     /** Creates the loss with {@link #DEFAULT_CLIP_EPSILON}. */
     public WeightedBinaryCrossEntropy() {
         this(DEFAULT_CLIP_EPSILON);
+    }
+
+    /**
+     * Creates the loss without fake-negative weighting.
+     *
+     * @param clipEps probabilities from non-sigmoid activations are clipped to {@code [clipEps, 1 -
+     *     clipEps]}; in (0, 0.5)
+     * @throws IllegalArgumentException if {@code clipEps} is out of range
+     */
+    public WeightedBinaryCrossEntropy(double clipEps) {
+        this(clipEps, false, 0.0);
     }
 
     /**
@@ -57,19 +88,48 @@ public final class WeightedBinaryCrossEntropy implements ILossFunction {
      *
      * @param clipEps probabilities from non-sigmoid activations are clipped to {@code [clipEps, 1 -
      *     clipEps]}; in (0, 0.5)
-     * @throws IllegalArgumentException if {@code clipEps} is out of range
+     * @param fnw whether to apply fake-negative weighting
+     * @param lateShare the share {@code q} of conversions that arrive after the window, in [0, 1];
+     *     used only with {@code fnw}
+     * @throws IllegalArgumentException if {@code clipEps} or {@code lateShare} is out of range
      */
     @JsonCreator
-    public WeightedBinaryCrossEntropy(@JsonProperty("clipEps") double clipEps) {
+    public WeightedBinaryCrossEntropy(
+            @JsonProperty("clipEps") double clipEps,
+            @JsonProperty("fnw") boolean fnw,
+            @JsonProperty("lateShare") double lateShare) {
         if (!(clipEps > 0 && clipEps < 0.5)) {
             throw new IllegalArgumentException("clipEps must be in (0, 0.5), was " + clipEps);
         }
+        DelayedFeedback.checkLateShare(lateShare, "lateShare");
         this.clipEps = clipEps;
+        this.fnw = fnw;
+        this.lateShare = fnw ? lateShare : 0.0;
+    }
+
+    /**
+     * Returns the loss with fake-negative weighting for late share {@code q} (Ktena et al.: {@code
+     * q = 1}).
+     *
+     * @throws IllegalArgumentException if {@code q} is not in [0, 1]
+     */
+    public static WeightedBinaryCrossEntropy withFakeNegativeWeighting(double q) {
+        return new WeightedBinaryCrossEntropy(DEFAULT_CLIP_EPSILON, true, q);
     }
 
     /** Returns the clipping epsilon for non-sigmoid activations. */
     public double clipEps() {
         return clipEps;
+    }
+
+    /** Returns whether fake-negative weighting is on. */
+    public boolean fakeNegativeWeighting() {
+        return fnw;
+    }
+
+    /** Returns the late share {@code q} of the fake-negative weighting (0 when it is off). */
+    public double lateShare() {
+        return lateShare;
     }
 
     /**
@@ -106,9 +166,12 @@ public final class WeightedBinaryCrossEntropy implements ILossFunction {
     public INDArray computeScoreArray(
             INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         INDArray weights = weightColumn(labels, preOutput, mask);
-        INDArray perExample =
-                elementLoss(labels.castTo(preOutput.dataType()), preOutput, activationFn)
-                        .sum(true, 1);
+        INDArray y = labels.castTo(preOutput.dataType());
+        INDArray elements = elementLoss(y, preOutput, activationFn);
+        if (fnw) {
+            elements.muli(fakeNegativeWeights(y, preOutput, activationFn));
+        }
+        INDArray perExample = elements.sum(true, 1);
         return weights == null ? perExample : perExample.muli(weights);
     }
 
@@ -136,6 +199,10 @@ public final class WeightedBinaryCrossEntropy implements ILossFunction {
             dLdp.muli(inside);
             gradient = activationFn.backprop(preOutput.dup(), dLdp).getFirst();
         }
+        if (fnw) {
+            // A constant of the step: no derivative of the weight itself (stopped gradient).
+            gradient.muli(fakeNegativeWeights(y, preOutput, activationFn));
+        }
         return weights == null ? gradient : gradient.muliColumnVector(weights);
     }
 
@@ -159,17 +226,43 @@ public final class WeightedBinaryCrossEntropy implements ILossFunction {
     @Override
     public boolean equals(Object o) {
         return o instanceof WeightedBinaryCrossEntropy other
-                && Double.compare(clipEps, other.clipEps) == 0;
+                && Double.compare(clipEps, other.clipEps) == 0
+                && fnw == other.fnw
+                && Double.compare(lateShare, other.lateShare) == 0;
     }
 
     @Override
     public int hashCode() {
-        return Double.hashCode(clipEps);
+        return 31 * (31 * Double.hashCode(clipEps) + Boolean.hashCode(fnw))
+                + Double.hashCode(lateShare);
     }
 
     @Override
     public String toString() {
-        return "WeightedBinaryCrossEntropy(clipEps=" + clipEps + ")";
+        return "WeightedBinaryCrossEntropy(clipEps="
+                + clipEps
+                + (fnw ? ", fnw, lateShare=" + lateShare : "")
+                + ")";
+    }
+
+    /**
+     * The FNW weight of every element, shape of {@code z}, from this forward pass's probabilities;
+     * computed on the heap with the one definition in {@code core}.
+     */
+    private INDArray fakeNegativeWeights(INDArray y, INDArray z, IActivation activationFn) {
+        INDArray f =
+                activationFn instanceof ActivationSigmoid
+                        ? Transforms.sigmoid(z, true)
+                        : clip(activationFn.getActivation(z.dup(), true));
+        double[] probabilities = f.dup('c').reshape(f.length()).toDoubleVector();
+        double[] labels = y.dup('c').reshape(y.length()).toDoubleVector();
+        double[] weights = new double[probabilities.length];
+        for (int i = 0; i < weights.length; i++) {
+            // Rounding in float can leave a probability a hair outside [0, 1].
+            double p = Math.min(1.0, Math.max(0.0, probabilities[i]));
+            weights[i] = DelayedFeedback.fnwWeight(p, labels[i], lateShare);
+        }
+        return Nd4j.createFromArray(weights).reshape(z.shape()).castTo(z.dataType());
     }
 
     /** Unweighted element-wise loss, shape of {@code z}. */

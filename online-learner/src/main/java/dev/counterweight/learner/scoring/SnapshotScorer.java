@@ -2,7 +2,6 @@ package dev.counterweight.learner.scoring;
 
 import dev.counterweight.avro.ModelSnapshot;
 import dev.counterweight.connectors.avro.AvroCodec;
-import dev.counterweight.core.sampling.Recalibration;
 import dev.counterweight.learner.model.Batch;
 import dev.counterweight.learner.model.RankingModel;
 import dev.counterweight.learner.model.Scores;
@@ -35,7 +34,11 @@ public final class SnapshotScorer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotScorer.class);
 
-    private record Loaded(ModelSnapshot manifest, RankingModel model, SampleEncoder encoder) {}
+    private record Loaded(
+            ModelSnapshot manifest,
+            RankingModel model,
+            SampleEncoder encoder,
+            ScoreCalibration calibration) {}
 
     private final String expectedFingerprint;
     private final AtomicReference<Loaded> current = new AtomicReference<>();
@@ -95,7 +98,18 @@ public final class SnapshotScorer implements AutoCloseable {
                             + ", not "
                             + expectedFingerprint);
         }
-        current.set(new Loaded(manifest, model, new SampleEncoder(model.config())));
+        ScoreCalibration calibration;
+        try {
+            calibration = ScoreCalibration.of(manifest.getCalibration());
+        } catch (RuntimeException e) {
+            throw new SnapshotVerificationException(
+                    "snapshot v"
+                            + manifest.getVersion()
+                            + " has an unusable calibration record: "
+                            + e.getMessage(),
+                    e);
+        }
+        current.set(new Loaded(manifest, model, new SampleEncoder(model.config()), calibration));
         LOG.info("serving snapshot v{} ({})", manifest.getVersion(), manifest.getUri());
         return manifest;
     }
@@ -107,12 +121,29 @@ public final class SnapshotScorer implements AutoCloseable {
     }
 
     /**
-     * Scores candidates with the current model; CTR and CTCVR are recalibrated for each candidate's
-     * sampling rate.
+     * Scores candidates with the current model and returns calibrated probabilities: negative
+     * down-sampling (each candidate's sampling rate), class weighting where the class key depends
+     * on the label, and delayed feedback as the snapshot was trained are undone ({@link
+     * ScoreCalibration} says how).
      *
      * @throws IllegalStateException if no snapshot is loaded
      */
-    public synchronized Scores score(List<Candidate> candidates) {
+    public Scores score(List<Candidate> candidates) {
+        return score(candidates, true);
+    }
+
+    /**
+     * Scores candidates with the current model and returns its outputs as they are: the
+     * probabilities of the distribution it was trained on (class-weighted, down-sampled, with fake
+     * negatives).
+     *
+     * @throws IllegalStateException if no snapshot is loaded
+     */
+    public Scores scoreRaw(List<Candidate> candidates) {
+        return score(candidates, false);
+    }
+
+    private synchronized Scores score(List<Candidate> candidates, boolean calibrated) {
         Loaded l = current.get();
         if (l == null) {
             throw new IllegalStateException("no snapshot loaded yet");
@@ -126,14 +157,23 @@ public final class SnapshotScorer implements AutoCloseable {
                                 candidates.stream().map(Candidate::categoryId).toList(),
                                 candidates.stream().map(Candidate::features).toList());
         Scores raw = l.model().score(batch);
+        if (!calibrated) {
+            return raw;
+        }
         double[] ctr = new double[n];
+        double[] cvr = new double[n];
         double[] ctcvr = new double[n];
         for (int i = 0; i < n; i++) {
-            double r = candidates.get(i).samplingRate();
-            ctr[i] = Recalibration.recalibrate(raw.ctr()[i], r);
-            ctcvr[i] = Recalibration.recalibrate(raw.ctcvr()[i], r);
+            Candidate c = candidates.get(i);
+            double[] p =
+                    l.calibration()
+                            .calibrate(
+                                    raw.ctr()[i], raw.ctcvr()[i], c.categoryId(), c.samplingRate());
+            ctr[i] = p[0];
+            cvr[i] = p[1];
+            ctcvr[i] = p[2];
         }
-        return new Scores(ctr, raw.cvr(), ctcvr);
+        return new Scores(ctr, cvr, ctcvr);
     }
 
     /**

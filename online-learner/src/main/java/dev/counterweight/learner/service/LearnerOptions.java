@@ -2,6 +2,7 @@ package dev.counterweight.learner.service;
 
 import dev.counterweight.connectors.kafka.Topics;
 import dev.counterweight.core.config.KeySpace;
+import dev.counterweight.core.weighting.DelayedFeedback;
 import dev.counterweight.learner.backend.Device;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -311,6 +312,39 @@ public final class LearnerOptions {
                             "Port of the HTTP endpoint for Kubernetes probes and Prometheus (/health,"
                                     + " /ready, /metrics), bound to all interfaces; 0 = off.");
 
+    /**
+     * How delayed conversions are trained and served; see {@link DelayedFeedback} for the
+     * derivations.
+     */
+    public static final ConfigOption<DelayedFeedback> DELAYED_FEEDBACK =
+            ConfigOptions.key("learner.delayed-feedback")
+                    .enumType(DelayedFeedback.class)
+                    .defaultValue(DelayedFeedback.NONE)
+                    .withDescription(
+                            "none|fnw|fnc. A purchase after the attribution window arrives as a"
+                                    + " positive correction while the window's negative stays"
+                                    + " (a fake negative). none: train both rows as they are"
+                                    + " (conversion is under-predicted). fnw: fake-negative"
+                                    + " weighting of the CTCVR loss (Ktena et al. 2019), weights"
+                                    + " from the model's own prediction f with the gradient"
+                                    + " stopped: positives 1 + q·f, negatives"
+                                    + " (1 - f)(1 + q·f)/(1 - f + q·f). fnc: train naively, the"
+                                    + " scorer serves b/(1 - q·b). With fnw and fnc the scorer"
+                                    + " also removes the corrections' extra click rows from the"
+                                    + " CTR. The setting is recorded in every snapshot.");
+
+    public static final ConfigOption<Double> DELAYED_FEEDBACK_LATE_SHARE =
+            ConfigOptions.key("learner.delayed-feedback.late-share")
+                    .doubleType()
+                    .defaultValue(1.0)
+                    .withDescription(
+                            "q in [0, 1]: the share of conversions that arrive after the"
+                                    + " attribution window, for fnw and fnc. 1 is the setting of"
+                                    + " Ktena et al. (every conversion first appears as a negative);"
+                                    + " the learner records the share it observes in each"
+                                    + " snapshot (calibration.observedLateShare), the value to"
+                                    + " use for this stream.");
+
     /** The learner's closed key space: the keys of {@link #all()} and the Kafka pass-through. */
     public static KeySpace keySpace() {
         List<String> keys = new ArrayList<>();
@@ -360,6 +394,8 @@ public final class LearnerOptions {
                 EXPERTS,
                 DEVICE,
                 OMP_THREADS,
-                HEALTH_PORT);
+                HEALTH_PORT,
+                DELAYED_FEEDBACK,
+                DELAYED_FEEDBACK_LATE_SHARE);
     }
 }

@@ -5,6 +5,7 @@ import static dev.counterweight.learner.service.LearnerOptions.*;
 import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.connectors.kafka.ClientProperties;
 import dev.counterweight.core.config.KeySpace;
+import dev.counterweight.core.weighting.DelayedFeedback;
 import dev.counterweight.learner.backend.BackendOptions;
 import dev.counterweight.learner.backend.Device;
 import dev.counterweight.learner.model.ModelConfig;
@@ -48,7 +49,9 @@ public record LearnerSettings(
         BackendOptions backend,
         int healthPort,
         String dlqTopic,
-        SampleValidator.Limits validation) {
+        SampleValidator.Limits validation,
+        DelayedFeedback delayedFeedback,
+        double lateShare) {
 
     /**
      * Reads and validates every option. An unknown key in the learner's namespaces fails first,
@@ -62,6 +65,13 @@ public record LearnerSettings(
                     DEVICE.key(),
                     rawDevice,
                     Arrays.stream(Device.values()).map(Device::name).toList());
+        }
+        String rawFeedback = c.toMap().get(DELAYED_FEEDBACK.key());
+        if (rawFeedback != null) {
+            KeySpace.requireChoice(
+                    DELAYED_FEEDBACK.key(),
+                    rawFeedback,
+                    Arrays.stream(DelayedFeedback.values()).map(DelayedFeedback::name).toList());
         }
         String bootstrap = c.get(BOOTSTRAP_SERVERS);
         if (bootstrap == null || bootstrap.isBlank()) {
@@ -134,7 +144,17 @@ public record LearnerSettings(
                 new BackendOptions(device, positive(c, OMP_THREADS)),
                 healthPort(c),
                 c.get(DLQ_TOPIC),
-                validation(c));
+                validation(c),
+                c.get(DELAYED_FEEDBACK),
+                lateShare(c));
+    }
+
+    private static double lateShare(Configuration c) {
+        double q = c.get(DELAYED_FEEDBACK_LATE_SHARE);
+        if (!(q >= 0 && q <= 1)) {
+            throw invalid(DELAYED_FEEDBACK_LATE_SHARE, q, "a share in [0, 1]");
+        }
+        return q;
     }
 
     private static SampleValidator.Limits validation(Configuration c) {

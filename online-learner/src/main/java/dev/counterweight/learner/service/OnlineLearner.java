@@ -8,6 +8,7 @@ import dev.counterweight.avro.Sample;
 import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.connectors.kafka.KafkaPreflight;
+import dev.counterweight.core.weighting.DelayedFeedback;
 import dev.counterweight.learner.backend.BackendInfo;
 import dev.counterweight.learner.backend.BackendSelector;
 import dev.counterweight.learner.model.Batch;
@@ -15,6 +16,7 @@ import dev.counterweight.learner.model.Dl4jRankingModel;
 import dev.counterweight.learner.model.NonFiniteStepException;
 import dev.counterweight.learner.model.RankingModel;
 import dev.counterweight.learner.model.Scores;
+import dev.counterweight.learner.snapshot.CalibrationLedger;
 import dev.counterweight.learner.snapshot.PublishingHold;
 import dev.counterweight.learner.snapshot.QualityGate;
 import dev.counterweight.learner.snapshot.SnapshotStore;
@@ -82,6 +84,7 @@ public final class OnlineLearner {
 
     private SampleEncoder encoder;
     private ProgressiveEvaluator evaluator;
+    private final CalibrationLedger calibration = new CalibrationLedger();
     private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
     private long samplesTrained;
     private long sinceSnapshot;
@@ -289,6 +292,7 @@ public final class OnlineLearner {
             return;
         }
         evaluator.add(pending, scores);
+        calibration.observe(pending);
         samplesTrained += pending.size();
         sinceSnapshot += pending.size();
         nextOffsets.putAll(pendingNext);
@@ -363,6 +367,9 @@ public final class OnlineLearner {
                         .setConsumerOffsets(offsets)
                         .setMetrics(new LinkedHashMap<>(metrics))
                         .setFeatureSchemaFingerprint(fingerprint(model))
+                        .setCalibration(
+                                calibration.calibration(
+                                        settings.delayedFeedback(), settings.lateShare()))
                         .build();
         ModelSnapshot written = store.write(manifest, model::save);
         version = next;
@@ -444,7 +451,11 @@ public final class OnlineLearner {
 
     private void restore() throws IOException {
         Optional<ModelSnapshot> latest = store.latestValid();
-        RankingModel fresh = Dl4jRankingModel.create(settings.model());
+        Dl4jRankingModel fresh =
+                Dl4jRankingModel.create(
+                        settings.model(),
+                        settings.delayedFeedback() == DelayedFeedback.FNW,
+                        settings.lateShare());
         String expected = fingerprint(fresh);
         if (latest.isEmpty()) {
             model = fresh;
@@ -465,6 +476,24 @@ public final class OnlineLearner {
                                 + ": use the snapshot's settings or another learner.snapshot-dir");
             }
             model = RankingModel.load(store.modelFile(m.getVersion()));
+            if (model instanceof Dl4jRankingModel loaded
+                    && !loaded.conversionLoss().equals(fresh.conversionLoss())) {
+                throw new IllegalStateException(
+                        "Snapshot v"
+                                + m.getVersion()
+                                + " in "
+                                + store.dir()
+                                + " was trained with "
+                                + loaded.conversionLoss()
+                                + " but "
+                                + LearnerOptions.DELAYED_FEEDBACK.key()
+                                + " and "
+                                + LearnerOptions.DELAYED_FEEDBACK_LATE_SHARE.key()
+                                + " ask for "
+                                + fresh.conversionLoss()
+                                + ": use the snapshot's settings or another learner.snapshot-dir");
+            }
+            calibration.restore(m.getCalibration());
             version = m.getVersion();
             samplesTrained = m.getSamplesTrained();
             for (PartitionOffset o : m.getConsumerOffsets()) {

@@ -249,6 +249,30 @@ class Dl4jRankingModelTest {
         }
     }
 
+    @Test
+    void fakeNegativeWeightingChangesTheStepAndSurvivesSaveAndLoad() throws IOException {
+        ModelConfig config = ModelConfig.sharedBottom(20, 30, 5, 4, 3, new int[] {8}, 4);
+        Dl4jRankingModel plain = Dl4jRankingModel.create(config, false, 0.5);
+        Dl4jRankingModel fnw = Dl4jRankingModel.create(config, true, 0.5);
+        assertThat(fnw.parameterVector()).isEqualTo(plain.parameterVector());
+        assertThat(plain.conversionLoss()).isEqualTo(new WeightedBinaryCrossEntropy());
+        Batch batch = TestingBatches.random(config, 64, 5L);
+
+        plain.train(batch);
+        fnw.train(batch);
+
+        assertThat(fnw.parameterVector()).isNotEqualTo(plain.parameterVector());
+        Path file = dir.resolve("fnw.zip");
+        fnw.save(file);
+        Dl4jRankingModel loaded = Dl4jRankingModel.load(file);
+        assertThat(loaded.conversionLoss())
+                .isEqualTo(WeightedBinaryCrossEntropy.withFakeNegativeWeighting(0.5));
+        Batch next = TestingBatches.random(config, 64, 6L);
+        fnw.train(next);
+        loaded.train(next);
+        assertThat(loaded.parameterVector()).isEqualTo(fnw.parameterVector());
+    }
+
     @ParameterizedTest
     @EnumSource(
             value = DataType.class,

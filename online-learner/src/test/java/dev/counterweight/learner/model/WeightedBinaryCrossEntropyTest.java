@@ -197,6 +197,166 @@ class WeightedBinaryCrossEntropyTest {
         assertThat(restored).isEqualTo(conf);
     }
 
+    @Test
+    void fnwGradientIsTheGradientWithTheWeightsFrozenInDouble() {
+        assertFnwGradientWithFrozenWeights(new ActivationSigmoid(), LOGITS, DataType.DOUBLE, 1e-6);
+        assertFnwGradientWithFrozenWeights(
+                new ActivationIdentity(), PROBABILITIES, DataType.DOUBLE, 1e-6);
+    }
+
+    @Test
+    void fnwGradientIsTheGradientWithTheWeightsFrozenInFloat() {
+        assertFnwGradientWithFrozenWeights(new ActivationSigmoid(), LOGITS, DataType.FLOAT, 1e-4);
+        assertFnwGradientWithFrozenWeights(
+                new ActivationIdentity(), PROBABILITIES, DataType.FLOAT, 1e-4);
+    }
+
+    @Test
+    void fnwGradientStopsAtTheWeights() {
+        // The gradient of v(z) * loss(z) differs from the frozen one: the check above can fail.
+        WeightedBinaryCrossEntropy fnw = WeightedBinaryCrossEntropy.withFakeNegativeWeighting(1.0);
+        IActivation sigmoid = new ActivationSigmoid();
+        INDArray y = column(LABELS);
+        double[] analytic = fnw.computeGradient(y, column(LOGITS), sigmoid, null).toDoubleVector();
+        double h = 1e-6;
+        double[] plus = LOGITS.clone();
+        double[] minus = LOGITS.clone();
+        plus[4] += h;
+        minus[4] -= h;
+        double[] onlyFour = new double[LOGITS.length];
+        onlyFour[4] = 1;
+        double unfrozen =
+                (fnw.computeScore(y, column(plus), sigmoid, column(onlyFour), false)
+                                - fnw.computeScore(
+                                        y, column(minus), sigmoid, column(onlyFour), false))
+                        / (2 * h);
+        assertThat(Math.abs(unfrozen - analytic[4])).isGreaterThan(1e-3);
+    }
+
+    @Test
+    void fnwWeightTwoEqualsADuplicate() {
+        WeightedBinaryCrossEntropy fnw = WeightedBinaryCrossEntropy.withFakeNegativeWeighting(0.4);
+        for (IActivation activation :
+                new IActivation[] {new ActivationSigmoid(), new ActivationIdentity()}) {
+            double[] at = activation instanceof ActivationSigmoid ? LOGITS : PROBABILITIES;
+            double[] twice = new double[at.length * 2];
+            double[] labelsTwice = new double[at.length * 2];
+            for (int i = 0; i < at.length; i++) {
+                twice[2 * i] = at[i];
+                twice[2 * i + 1] = at[i];
+                labelsTwice[2 * i] = LABELS[i];
+                labelsTwice[2 * i + 1] = LABELS[i];
+            }
+            double[] two = new double[at.length];
+            java.util.Arrays.fill(two, 2.0);
+            double weighted =
+                    fnw.computeScore(column(LABELS), column(at), activation, column(two), false);
+            double duplicated =
+                    fnw.computeScore(column(labelsTwice), column(twice), activation, null, false);
+            assertThat(weighted).isCloseTo(duplicated, within(1e-12));
+            assertThat(fnw.computeScore(column(LABELS), column(at), activation, column(two), true))
+                    .isCloseTo(
+                            fnw.computeScore(
+                                    column(labelsTwice), column(twice), activation, null, true),
+                            within(1e-12));
+            double[] g2 =
+                    fnw.computeGradient(column(LABELS), column(at), activation, column(two))
+                            .toDoubleVector();
+            double[] g1 =
+                    fnw.computeGradient(column(labelsTwice), column(twice), activation, null)
+                            .toDoubleVector();
+            for (int i = 0; i < at.length; i++) {
+                assertThat(g2[i]).isCloseTo(g1[2 * i] + g1[2 * i + 1], within(1e-12));
+            }
+        }
+    }
+
+    @Test
+    void fnwSurvivesJsonAndOlderConfigurationsReadAsFnwOff() throws Exception {
+        ModelConfig config = new ModelConfig(5, 5, 3, 2, 1, new int[] {4}, 3, 0.01, 7L, false, 0);
+        WeightedBinaryCrossEntropy fnw = WeightedBinaryCrossEntropy.withFakeNegativeWeighting(0.3);
+        ComputationGraphConfiguration conf = Dl4jRankingModel.buildGraph(config, new Sgd(0.1), fnw);
+        ComputationGraphConfiguration restored =
+                ComputationGraphConfiguration.fromJson(conf.toJson());
+        assertThat(restored).isEqualTo(conf);
+        LossLayer ctcvr =
+                (LossLayer)
+                        ((org.deeplearning4j.nn.conf.graph.LayerVertex)
+                                        restored.getVertices().get(Dl4jRankingModel.CTCVR_OUTPUT))
+                                .getLayerConf()
+                                .getLayer();
+        assertThat(ctcvr.getLossFn()).isEqualTo(fnw);
+
+        // A configuration written before FNW existed has only clipEps.
+        String json = conf.toJson();
+        String old =
+                json.replaceAll("\\s*\"fnw\"\\s*:\\s*(true|false)\\s*,?", "")
+                        .replaceAll(",?\\s*\"lateShare\"\\s*:\\s*[0-9.Ee-]+", "");
+        assertThat(old).doesNotContain("lateShare").doesNotContain("\"fnw\"");
+        ComputationGraphConfiguration older = ComputationGraphConfiguration.fromJson(old);
+        LossLayer olderCtcvr =
+                (LossLayer)
+                        ((org.deeplearning4j.nn.conf.graph.LayerVertex)
+                                        older.getVertices().get(Dl4jRankingModel.CTCVR_OUTPUT))
+                                .getLayerConf()
+                                .getLayer();
+        assertThat(olderCtcvr.getLossFn()).isEqualTo(new WeightedBinaryCrossEntropy());
+    }
+
+    /**
+     * The FNW loss's analytic gradient against central differences of the plain loss whose
+     * per-example weights are the class weights times the FNW weights frozen at the base point
+     * (computed here by hand from the probabilities, in double).
+     */
+    private static void assertFnwGradientWithFrozenWeights(
+            IActivation activation, double[] at, DataType type, double tolerance) {
+        double q = 0.6;
+        WeightedBinaryCrossEntropy fnw = WeightedBinaryCrossEntropy.withFakeNegativeWeighting(q);
+        WeightedBinaryCrossEntropy plain = new WeightedBinaryCrossEntropy();
+        INDArray y = column(LABELS).castTo(type);
+        INDArray at32 = column(at).castTo(type);
+        double[] analytic =
+                fnw.computeGradient(y, at32, activation, column(WEIGHTS).castTo(type))
+                        .toDoubleVector();
+        double[] base = at32.toDoubleVector(); // the point the analytic gradient was taken at
+        double[] frozen = new double[at.length];
+        for (int i = 0; i < at.length; i++) {
+            double f =
+                    activation instanceof ActivationSigmoid
+                            ? 1 / (1 + Math.exp(-base[i]))
+                            : Math.min(
+                                    1 - WeightedBinaryCrossEntropy.DEFAULT_CLIP_EPSILON,
+                                    Math.max(
+                                            WeightedBinaryCrossEntropy.DEFAULT_CLIP_EPSILON,
+                                            base[i]));
+            double positive = 1 + q * f;
+            double negative = (1 - f) * (1 + q * f) / (1 - f + q * f);
+            frozen[i] = WEIGHTS[i] * (LABELS[i] * positive + (1 - LABELS[i]) * negative);
+        }
+        INDArray yDouble = column(LABELS);
+        INDArray frozenMask = column(frozen);
+        double h = 1e-6;
+        for (int i = 0; i < at.length; i++) {
+            double[] plus = base.clone();
+            double[] minus = base.clone();
+            plus[i] += h;
+            minus[i] -= h;
+            double numeric =
+                    (plain.computeScore(yDouble, column(plus), activation, frozenMask, false)
+                                    - plain.computeScore(
+                                            yDouble, column(minus), activation, frozenMask, false))
+                            / (2 * h);
+            if (WEIGHTS[i] == 0) {
+                assertThat(analytic[i]).as("gradient of a zero-weight example").isZero();
+                continue;
+            }
+            double scale = Math.max(Math.abs(numeric), Math.abs(analytic[i]));
+            assertThat(Math.abs(numeric - analytic[i]) / scale)
+                    .as("%s relative error at example %d", type, i)
+                    .isLessThan(tolerance);
+        }
+    }
+
     private void assertGradientMatchesCentralDifferences(IActivation activation, double[] at) {
         INDArray y = column(LABELS);
         INDArray mask = column(WEIGHTS);

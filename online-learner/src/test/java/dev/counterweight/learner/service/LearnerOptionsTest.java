@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.counterweight.connectors.kafka.Topics;
+import dev.counterweight.core.weighting.DelayedFeedback;
 import dev.counterweight.learner.backend.Device;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -43,6 +44,29 @@ class LearnerOptionsTest {
         bad.put(LearnerOptions.GATE_AUC_STANDARD_ERRORS.key(), "-1");
         assertThatThrownBy(() -> LearnerSettings.from(Configuration.fromMap(bad)))
                 .hasMessageContaining("learner.gate.auc-standard-errors");
+    }
+
+    @Test
+    void delayedFeedbackIsReadCaseInsensitivelyAndBadValuesNameTheirKey() {
+        LearnerSettings defaults = LearnerSettings.from(Configuration.fromMap(required()));
+        assertThat(defaults.delayedFeedback()).isEqualTo(DelayedFeedback.NONE);
+        assertThat(defaults.lateShare()).isEqualTo(1.0);
+
+        Map<String, String> fnc = required();
+        fnc.put(LearnerOptions.DELAYED_FEEDBACK.key(), "fnc");
+        fnc.put(LearnerOptions.DELAYED_FEEDBACK_LATE_SHARE.key(), "0.25");
+        LearnerSettings settings = LearnerSettings.from(Configuration.fromMap(fnc));
+        assertThat(settings.delayedFeedback()).isEqualTo(DelayedFeedback.FNC);
+        assertThat(settings.lateShare()).isEqualTo(0.25);
+
+        Map<String, String> unknown = required();
+        unknown.put(LearnerOptions.DELAYED_FEEDBACK.key(), "ips");
+        assertThatThrownBy(() -> LearnerSettings.from(Configuration.fromMap(unknown)))
+                .hasMessageContaining("learner.delayed-feedback");
+        Map<String, String> share = required();
+        share.put(LearnerOptions.DELAYED_FEEDBACK_LATE_SHARE.key(), "1.5");
+        assertThatThrownBy(() -> LearnerSettings.from(Configuration.fromMap(share)))
+                .hasMessageContaining("learner.delayed-feedback.late-share");
     }
 
     @Test

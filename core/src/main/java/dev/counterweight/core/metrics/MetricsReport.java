@@ -37,7 +37,8 @@ public record MetricsReport(
      * @param logLossWeighted weighted mean log loss
      * @param eceUnweighted expected calibration error
      * @param eceWeighted weighted expected calibration error
-     * @param logLossStandardError standard error of the unweighted mean log loss
+     * @param logLossStandardErrorWeighted standard error of the weighted mean log loss
+     * @param meanLabelWeighted weighted fraction of positives (the weighted base rate)
      * @param calibrationRatioWeighted weighted mean score over weighted mean label
      * @param calibrationLogRatioStandardError standard error of the log of that ratio
      */
@@ -50,7 +51,8 @@ public record MetricsReport(
             double logLossWeighted,
             double eceUnweighted,
             double eceWeighted,
-            double logLossStandardError,
+            double logLossStandardErrorWeighted,
+            double meanLabelWeighted,
             double calibrationRatioWeighted,
             double calibrationLogRatioStandardError) {
 
@@ -86,7 +88,8 @@ public record MetricsReport(
                     window.logLoss(true),
                     window.calibrationError(eceBins, false),
                     window.calibrationError(eceBins, true),
-                    window.logLossStandardError(false),
+                    window.logLossStandardError(true),
+                    window.meanLabel(true),
                     window.calibrationRatio(true),
                     window.calibrationLogRatioStandardError(true));
         }

@@ -54,6 +54,21 @@ public final class NormalizedEntropy {
         return h > 0 ? logLossStandardError / h : Double.NaN;
     }
 
+    /**
+     * The normalized entropy of a window whose base rate is given as a (possibly weighted) rate:
+     * {@code logLoss / H(baseRate)}; NaN when the rate is 0, 1 or undefined.
+     */
+    public static double ofRate(double logLoss, double baseRate) {
+        double h = entropy(baseRate);
+        return h > 0 ? logLoss / h : Double.NaN;
+    }
+
+    /** {@link #standardError} for a base rate given as a rate. */
+    public static double standardErrorAtRate(double logLossStandardError, double baseRate) {
+        double h = entropy(baseRate);
+        return h > 0 ? logLossStandardError / h : Double.NaN;
+    }
+
     private static double baseEntropy(long positives, long negatives) {
         if (positives < 0 || negatives < 0 || positives + negatives == 0) {
             return Double.NaN;

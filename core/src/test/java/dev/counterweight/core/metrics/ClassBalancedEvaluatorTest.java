@@ -198,7 +198,7 @@ class ClassBalancedEvaluatorTest {
                 .isInstanceOf(UnsupportedOperationException.class);
         e.add("b", 0.4, true, 1.0);
         assertThat(r.perClass()).containsOnlyKeys("a");
-        assertThatThrownBy(() -> new BinaryMetrics(1, 2, 0, 0, 0, 0, 0, 0, 0, 1, 0))
+        assertThatThrownBy(() -> new BinaryMetrics(1, 2, 0, 0, 0, 0, 0, 0, 0, 0.5, 1, 0))
                 .hasMessageContaining("positives");
     }
 }

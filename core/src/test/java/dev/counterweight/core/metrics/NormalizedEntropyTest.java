@@ -16,6 +16,26 @@ class NormalizedEntropyTest {
             w.add(37.0 / 400, i < 37, 1.0);
         }
         assertThat(NormalizedEntropy.of(w.logLoss(false), 37, 363)).isCloseTo(1.0, within(1e-12));
+        assertThat(NormalizedEntropy.ofRate(w.logLoss(true), w.meanLabel(true)))
+                .isCloseTo(1.0, within(1e-12));
+    }
+
+    /**
+     * A class-weighted model predicts the weighted base rate, not the raw one: against the weighted
+     * rate its NE is 1, against the unweighted one it looks worse than a constant.
+     */
+    @Test
+    void aConstantAtTheWeightedRateHasWeightedNormalizedEntropyOne() {
+        WindowedBinaryMetrics w = new WindowedBinaryMetrics(1_000);
+        // 50 positives weighted 9, 950 negatives weighted 1: weighted rate 450 / 1400.
+        double weightedRate = 450.0 / 1400;
+        for (int i = 0; i < 1_000; i++) {
+            w.add(weightedRate, i < 50, i < 50 ? 9.0 : 1.0);
+        }
+        assertThat(w.meanLabel(true)).isCloseTo(weightedRate, within(1e-15));
+        assertThat(NormalizedEntropy.ofRate(w.logLoss(true), w.meanLabel(true)))
+                .isCloseTo(1.0, within(1e-12));
+        assertThat(NormalizedEntropy.of(w.logLoss(false), 50, 950)).isGreaterThan(1.5);
     }
 
     @Test

@@ -61,10 +61,12 @@ public final class ProgressiveEvaluator {
      * ctr.logloss}, {@code ctr.logloss.weighted}, {@code ctr.ece}, {@code ctr.macro-auc}, {@code
      * ctr.tail-macro-auc}, {@code ctr.positives} and {@code ctr.negatives} (the window's label
      * counts, which size the AUC's noise for the quality gate), {@code ctr.ne} and its standard
-     * error {@code ctr.ne.se} (normalized entropy), {@code ctr.calibration.weighted} (weighted mean
-     * score over weighted mean label) and {@code ctr.calibration.log-se} (standard error of its
-     * logarithm), the same for {@code ctcvr}, and {@code eval.samples}. Undefined values (e.g. AUC
-     * of a single-label window) are left out: they cannot travel through JSON manifests.
+     * error {@code ctr.ne.se} (normalized entropy of the weighted log loss against the weighted
+     * base rate, the distribution the weighted loss trains for), {@code ctr.calibration.weighted}
+     * (weighted mean score over weighted mean label) and {@code ctr.calibration.log-se} (standard
+     * error of its logarithm), the same for {@code ctcvr}, and {@code eval.samples}. Undefined
+     * values (e.g. AUC of a single-label window) are left out: they cannot travel through JSON
+     * manifests.
      */
     public Map<String, Double> metrics() {
         Map<String, Double> m = new TreeMap<>();
@@ -87,11 +89,16 @@ public final class ProgressiveEvaluator {
         long negatives = r.overall().count() - positives;
         m.put(task + ".positives", (double) positives);
         m.put(task + ".negatives", (double) negatives);
-        m.put(task + ".ne", NormalizedEntropy.of(r.overall().logLoss(false), positives, negatives));
+        // Weighted: the model is trained for the weighted distribution (class weights, 1/r for
+        // down-sampled negatives). A class-weighted model's raw scores miss the unweighted base
+        // rate by design, so an unweighted NE measures the weighting, not the model: a local run
+        // showed unweighted NE of 1.4-2.3 that moved with each new weight table.
+        double rate = r.overall().meanLabelWeighted();
+        m.put(task + ".ne", NormalizedEntropy.ofRate(r.overall().logLoss(true), rate));
         m.put(
                 task + ".ne.se",
-                NormalizedEntropy.standardError(
-                        r.overall().logLossStandardError(), positives, negatives));
+                NormalizedEntropy.standardErrorAtRate(
+                        r.overall().logLossStandardErrorWeighted(), rate));
         m.put(task + ".calibration.weighted", r.overall().calibrationRatioWeighted());
         m.put(task + ".calibration.log-se", r.overall().calibrationLogRatioStandardError());
     }

@@ -1,14 +1,19 @@
 package dev.counterweight.cli;
 
 import dev.counterweight.connectors.dataset.DataSets;
+import dev.counterweight.connectors.dataset.KnownAnswerConfig;
+import dev.counterweight.experiments.quality.KnownAnswerReport;
 import dev.counterweight.experiments.quality.QualityExperiment;
 import dev.counterweight.experiments.quality.QualityReport;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -20,14 +25,47 @@ import picocli.CommandLine.Spec;
         name = "quality",
         mixinStandardHelpOptions = true,
         description =
-                "Offline experiment: attribute labels on the shared Taobao slice, weight samples as"
-                        + " the job does under every weighting strategy crossed with negative"
-                        + " down-sampling and minority augmentation (plus loss-aware weights),"
-                        + " train the learner's model test-then-train, score a held-out tail, and"
-                        + " write QUALITY.md and the sample-importance report IMPORTANCE.md.")
+                "Offline experiment: attribute labels with the job's rules on the known-answer"
+                        + " stream (default; every generator option as --ka-*) or the shared"
+                        + " Taobao slice (--source taobao), weight samples as the job does under"
+                        + " each weighting strategy (with and without negative down-sampling),"
+                        + " train the learner's model test-then-train, score a held-out tail"
+                        + " (against the truth and its ceiling on the known-answer stream), add a"
+                        + " logistic-regression reference, and write QUALITY.md.")
 public final class QualityCommand implements Callable<Integer> {
 
+    /** Where the events come from. */
+    public enum Source {
+        /** The seeded known-answer generator (true probabilities known). */
+        known_answer,
+        /** The shared Taobao UserBehavior slice: the real-data check. */
+        taobao
+    }
+
+    /** The default report of {@code --source taobao}. */
+    static final String TAOBAO_OUT = "experiments/quality-report/TAOBAO.md";
+
     @Spec CommandSpec spec;
+
+    @Mixin KnownAnswerOptions knownAnswer = new KnownAnswerOptions();
+
+    @Option(
+            names = "--source",
+            defaultValue = "known_answer",
+            description =
+                    "known_answer (the generator, configured by the --ka-* options, seeded by"
+                            + " --data-seed) or taobao (the shared slice, the real-data check;"
+                            + " full grid with augmentation and loss-aware weights). Default:"
+                            + " ${DEFAULT-VALUE}.")
+    Source source;
+
+    @Option(
+            names = "--data-seed",
+            defaultValue = "42",
+            description =
+                    "Seed of the known-answer generator (the stream is the same for every model"
+                            + " seed). Default: ${DEFAULT-VALUE}.")
+    long dataSeed;
 
     @Option(
             names = "--data-dir",
@@ -47,8 +85,10 @@ public final class QualityCommand implements Callable<Integer> {
 
     @Option(
             names = "--out",
-            defaultValue = "QUALITY.md",
-            description = "Markdown report to write. Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Markdown report to write. Default: QUALITY.md for known_answer, "
+                            + TAOBAO_OUT
+                            + " for taobao.")
     Path out;
 
     @Option(
@@ -79,14 +119,24 @@ public final class QualityCommand implements Callable<Integer> {
     @Option(
             names = "--quick",
             description =
-                    "A small slice and six configurations (NONE, INVERSE, SQRT_INVERSE,"
-                            + " SQRT_INVERSE with negatives kept at 0.3, NONE + SMOTE, SQRT_INVERSE + loss-aware),"
-                            + " for CI.")
+                    "For CI. known_answer: "
+                            + QualityExperiment.QUICK_KNOWN_ANSWER_EXPOSURES
+                            + " exposures (in place of --ka-exposures) and three configurations"
+                            + " (NONE, INVERSE, SQRT_INVERSE with negatives kept at 0.3). taobao: a"
+                            + " small slice and six configurations (NONE, INVERSE, SQRT_INVERSE,"
+                            + " SQRT_INVERSE with negatives kept at 0.3, NONE + SMOTE,"
+                            + " SQRT_INVERSE + loss-aware).")
     boolean quick;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter w = spec.commandLine().getOut();
+        if (source == Source.known_answer) {
+            return knownAnswer(w);
+        }
+        if (out == null) {
+            out = Path.of(TAOBAO_OUT);
+        }
         if (dataDir != null) {
             System.setProperty(DataSets.DATA_DIR_PROPERTY, dataDir.toString());
         }
@@ -100,7 +150,7 @@ public final class QualityCommand implements Callable<Integer> {
                             w.println(line);
                             w.flush();
                         });
-        StringBuilder command = new StringBuilder("cli/bin/counterweight quality");
+        StringBuilder command = new StringBuilder("cli/bin/counterweight quality --source taobao");
         if (quick) {
             command.append(" --quick");
         }
@@ -114,7 +164,7 @@ public final class QualityCommand implements Callable<Integer> {
         if (learningRate != QualityExperiment.DEFAULT_LEARNING_RATE) {
             command.append(" --learning-rate ").append(learningRate);
         }
-        if (!out.toString().equals("QUALITY.md")) {
+        if (!out.toString().equals(TAOBAO_OUT)) {
             command.append(" --out ").append(out);
         }
         if (!plotsDir.toString().equals("experiments/quality-report")) {
@@ -123,6 +173,47 @@ public final class QualityCommand implements Callable<Integer> {
         for (Path p : QualityReport.write(outcome, out, plotsDir, command.toString())) {
             w.println("wrote " + p);
         }
+        w.flush();
+        return 0;
+    }
+
+    private int knownAnswer(PrintWriter w) throws IOException {
+        if (out == null) {
+            out = Path.of("QUALITY.md");
+        }
+        KnownAnswerConfig config = knownAnswer.config(dataSeed);
+        if (quick) {
+            config =
+                    config.toBuilder()
+                            .exposures(QualityExperiment.QUICK_KNOWN_ANSWER_EXPOSURES)
+                            .build();
+        }
+        var outcome =
+                QualityExperiment.runKnownAnswer(
+                        config,
+                        seeds,
+                        learningRate,
+                        quick,
+                        quick
+                                ? QualityExperiment.quickKnownAnswerConfigs()
+                                : QualityExperiment.knownAnswerConfigs(),
+                        line -> {
+                            w.println(line);
+                            w.flush();
+                        });
+        StringBuilder command = new StringBuilder("cli/bin/counterweight quality");
+        // Every argument as typed (generator options included), so the report names its stream.
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        // A subcommand's parse result may hold the parent's arguments too.
+        int first = args.indexOf(spec.name()) + 1;
+        for (String arg : args.subList(first, args.size())) {
+            command.append(' ').append(arg);
+        }
+        Files.writeString(
+                out,
+                KnownAnswerReport.markdown(outcome, command.toString()),
+                StandardCharsets.UTF_8);
+        w.println("wrote " + out);
         w.flush();
         return 0;
     }

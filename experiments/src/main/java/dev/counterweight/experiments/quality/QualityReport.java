@@ -252,6 +252,9 @@ public final class QualityReport {
             heldOutRow(b, r);
         }
         heldOutRow(b, o.offline());
+        if (o.reference() != null) {
+            heldOutRow(b, o.reference());
+        }
         b.append('\n');
 
         b.append("## Progressive (test-then-train over the training prefix)\n\n");

@@ -1,11 +1,13 @@
 package dev.counterweight.experiments.quality;
 
 import dev.counterweight.avro.Sample;
+import dev.counterweight.connectors.dataset.KnownAnswerGenerator.ExposureTruth;
 import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.core.attribution.ClassKeyMode;
 import dev.counterweight.core.decay.DecayedCount;
 import dev.counterweight.core.decay.HalfLife;
 import dev.counterweight.core.defaults.PipelineDefaults;
+import dev.counterweight.core.metrics.LogisticRegression;
 import dev.counterweight.core.metrics.SampleImportance;
 import dev.counterweight.core.sampling.DownSamplingConfig;
 import dev.counterweight.core.sampling.MinorityInterpolation;
@@ -205,6 +207,8 @@ public final class QualityRunner {
      * @param seconds wall time of the configuration
      * @param lossWindows class-loss windows folded into the loss-aware multiplier (0 unless
      *     loss-aware)
+     * @param knownAnswer the final model on the held-out tail against the truth, after prior
+     *     correction ({@link PriorCorrection}); null unless the stream's answers are known
      */
     public record Result(
             String name,
@@ -219,7 +223,8 @@ public final class QualityRunner {
             double maxWeight,
             long tables,
             double seconds,
-            long lossWindows) {
+            long lossWindows,
+            KnownAnswerHoldOut.Metrics knownAnswer) {
 
         /** ESS as a fraction of the trained rows. */
         public double essFraction() {
@@ -232,6 +237,7 @@ public final class QualityRunner {
     private final List<Sample> records;
     private final List<String> classKeys;
     private final int trainEnd;
+    private final KnownAnswerHoldOut knownAnswer;
 
     /**
      * Prepares a run over {@code samples}, which must be in sample-time order.
@@ -239,6 +245,19 @@ public final class QualityRunner {
      * @throws IllegalArgumentException if there are too few samples to split
      */
     public QualityRunner(List<AttributedSample> samples, Settings settings) {
+        this(samples, settings, null);
+    }
+
+    /**
+     * Prepares a run over the samples of a known-answer stream: every result also carries the
+     * held-out evaluation against {@code truths} ({@link KnownAnswerHoldOut}).
+     *
+     * @param truths the generator's truths, one per exposure; null for a stream without them
+     * @throws IllegalArgumentException if there are too few samples to split, or a held-out sample
+     *     has no truth
+     */
+    public QualityRunner(
+            List<AttributedSample> samples, Settings settings, List<ExposureTruth> truths) {
         this.settings = settings;
         this.samples = List.copyOf(samples);
         this.records = new ArrayList<>(samples.size());
@@ -257,6 +276,13 @@ public final class QualityRunner {
                             + samples.size()
                             + " samples");
         }
+        this.knownAnswer =
+                truths == null ? null : new KnownAnswerHoldOut(this.samples, trainEnd, truths);
+    }
+
+    /** The known-answer hold-out, null for a stream without truths. */
+    public KnownAnswerHoldOut knownAnswer() {
+        return knownAnswer;
     }
 
     /** The settings of this runner. */
@@ -392,6 +418,11 @@ public final class QualityRunner {
             importance.flush();
         }
         Metrics[] tail = scoreHoldOut(model, encoder, rate);
+        KnownAnswerHoldOut.Metrics known =
+                knownAnswer(
+                        model,
+                        encoder,
+                        new PriorCorrection(settings.classKey(), stamping.table(), rate));
         return new Result(
                 config.name(),
                 config,
@@ -405,7 +436,8 @@ public final class QualityRunner {
                 maxW,
                 stamping.tables(),
                 (System.nanoTime() - start) / 1e9,
-                feedback == null ? 0 : feedback.multiplier.observations());
+                feedback == null ? 0 : feedback.multiplier.observations(),
+                known);
     }
 
     /**
@@ -576,6 +608,8 @@ public final class QualityRunner {
             }
         }
         Metrics[] tail = scoreHoldOut(model, encoder, 1.0);
+        KnownAnswerHoldOut.Metrics known =
+                knownAnswer(model, encoder, new PriorCorrection(settings.classKey(), null, 1.0));
         return new Result(
                 "offline baseline (" + settings.offlineEpochs() + " epochs, no weighting)",
                 null,
@@ -589,7 +623,127 @@ public final class QualityRunner {
                 1.0,
                 0,
                 (System.nanoTime() - start) / 1e9,
-                0);
+                0,
+                known);
+    }
+
+    /** The name of {@link #runLogisticReference()}'s result. */
+    public static final String REFERENCE_NAME = "logistic-regression reference";
+
+    /**
+     * The logistic-regression reference ({@link LogisticRegression}, Newton, no weighting): one
+     * model for CTR and one for CTCVR, each on the sample's dense features as the learner sees them
+     * (user, item and category activity, log price, position, the producer's dense features; no ids
+     * and no one-hot category), fitted on the training prefix's rows (corrections included, as the
+     * learner trains them) and scored on the held-out tail. Deterministic: the same for every seed.
+     */
+    public Result runLogisticReference() {
+        long start = System.nanoTime();
+        float[][] x = new float[trainEnd][];
+        boolean[] clicks = new boolean[trainEnd];
+        boolean[] purchases = new boolean[trainEnd];
+        for (int i = 0; i < trainEnd; i++) {
+            AttributedSample s = samples.get(i);
+            x[i] = s.features();
+            clicks[i] = s.click();
+            purchases[i] = s.click() && s.conversion();
+        }
+        LogisticRegression ctr = LogisticRegression.fit(x, clicks);
+        LogisticRegression ctcvr = LogisticRegression.fit(x, purchases);
+        ReferenceScorer scorer = new ReferenceScorer(ctr, ctcvr);
+        int n = samples.size() - trainEnd;
+        ProgressiveEvaluator eval = new ProgressiveEvaluator(n + 1);
+        eval.add(records.subList(trainEnd, samples.size()), scorer.score(trainEnd, samples.size()));
+        Metrics tail = Metrics.of(eval);
+        KnownAnswerHoldOut.Metrics known = null;
+        if (knownAnswer != null) {
+            int[] idx = knownAnswer.indices();
+            double[] c = new double[idx.length];
+            double[] v = new double[idx.length];
+            for (int k = 0; k < idx.length; k++) {
+                float[] f = samples.get(idx[k]).features();
+                c[k] = ctr.predict(f);
+                v[k] = ctcvr.predict(f);
+            }
+            known = knownAnswer.evaluate(c, v, c, v);
+        }
+        return new Result(
+                REFERENCE_NAME,
+                null,
+                null,
+                tail,
+                tail,
+                trainEnd,
+                0,
+                trainEnd,
+                1.0,
+                1.0,
+                0,
+                (System.nanoTime() - start) / 1e9,
+                0,
+                known);
+    }
+
+    private final class ReferenceScorer {
+        final LogisticRegression ctr;
+        final LogisticRegression ctcvr;
+
+        ReferenceScorer(LogisticRegression ctr, LogisticRegression ctcvr) {
+            this.ctr = ctr;
+            this.ctcvr = ctcvr;
+        }
+
+        Scores score(int from, int to) {
+            double[] c = new double[to - from];
+            double[] v = new double[to - from];
+            double[] cvr = new double[to - from];
+            for (int i = from; i < to; i++) {
+                float[] f = samples.get(i).features();
+                c[i - from] = ctr.predict(f);
+                v[i - from] = ctcvr.predict(f);
+                cvr[i - from] = c[i - from] > 0 ? Math.min(1, v[i - from] / c[i - from]) : 0;
+            }
+            return new Scores(c, cvr, v);
+        }
+    }
+
+    /**
+     * The final model against the truth on the known-answer hold-out, its scores prior-corrected
+     * with {@code correction}; null without a known-answer hold-out.
+     */
+    private KnownAnswerHoldOut.Metrics knownAnswer(
+            Dl4jRankingModel model, SampleEncoder encoder, PriorCorrection correction) {
+        if (knownAnswer == null) {
+            return null;
+        }
+        int[] idx = knownAnswer.indices();
+        int n = idx.length;
+        double[] rawCtr = new double[n];
+        double[] rawCtcvr = new double[n];
+        double[] ctr = new double[n];
+        double[] ctcvr = new double[n];
+        for (int from = 0; from < n; from += 4096) {
+            int to = Math.min(n, from + 4096);
+            List<Sample> chunk = new ArrayList<>(to - from);
+            for (int k = from; k < to; k++) {
+                chunk.add(records.get(idx[k]));
+            }
+            Scores s = model.score(encoder.encode(chunk));
+            for (int k = from; k < to; k++) {
+                AttributedSample a = samples.get(idx[k]);
+                rawCtr[k] = clamp(s.ctr()[k - from]);
+                rawCtcvr[k] = clamp(s.ctcvr()[k - from]);
+                double[] cal =
+                        correction.calibrate(
+                                a.categoryId(),
+                                a.features()[FeatureLayout.ITEM],
+                                rawCtr[k],
+                                rawCtcvr[k]);
+                ctr[k] = cal[0];
+                ctcvr[k] = cal[1];
+            }
+        }
+        return knownAnswer.evaluate(ctr, ctcvr, rawCtr, rawCtcvr);
     }
 
     private void step(

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.counterweight.avro.EventType;
 import dev.counterweight.avro.UserEvent;
+import dev.counterweight.connectors.dataset.KnownAnswerConfig;
+import dev.counterweight.core.metrics.KnownAnswerEvaluation;
 import dev.counterweight.core.weighting.WeightingStrategy;
 import dev.counterweight.experiments.offline.OfflineAttribution.AttributedSample;
 import dev.counterweight.experiments.quality.QualityExperiment.Outcome;
@@ -43,6 +45,7 @@ class QualityExperimentTest {
             assertThat(r.effectiveSampleSize()).as(r.name()).isPositive().isFinite();
         }
         assertFiniteCtr("offline", o.offline().first().holdOut());
+        assertFiniteCtr("reference", o.reference().first().holdOut());
 
         Result none = byStrategy(o, WeightingStrategy.NONE);
         Result inverse = byStrategy(o, WeightingStrategy.INVERSE);
@@ -107,6 +110,66 @@ class QualityExperimentTest {
                         "## Rows with the highest loss-based importance",
                         "(../QUALITY.md)",
                         importance.topRows().get(0).sampleId());
+    }
+
+    @Test
+    void quickKnownAnswerRunComputesTheCeilingAndFiniteMetrics() {
+        KnownAnswerConfig config =
+                KnownAnswerConfig.defaults(5).toBuilder().exposures(12_000).build();
+        List<String> progress = new ArrayList<>();
+        var o =
+                QualityExperiment.runKnownAnswer(
+                        config,
+                        List.of(7L),
+                        QualityExperiment.DEFAULT_LEARNING_RATE,
+                        true,
+                        QualityExperiment.quickKnownAnswerConfigs(),
+                        progress::add);
+
+        assertThat(o.results()).hasSize(QualityExperiment.quickKnownAnswerConfigs().size());
+        assertThat(o.evaluated()).isPositive().isLessThanOrEqualTo(o.holdOutSamples());
+        List<Result> all = new ArrayList<>();
+        o.results().forEach(r -> all.add(r.first()));
+        all.add(o.reference().first());
+        double ceiling = o.reference().first().knownAnswer().ctr().overall().ceilingAuc();
+        // The true probabilities rank the clicks better than chance.
+        assertThat(ceiling).isGreaterThan(0.5).isLessThanOrEqualTo(1.0);
+        for (Result r : all) {
+            var k = r.knownAnswer();
+            assertThat(k).as(r.name()).isNotNull();
+            // Every run is judged on the same held-out exposures: one ceiling.
+            assertThat(k.ctr().overall().ceilingAuc()).as(r.name()).isEqualTo(ceiling);
+            assertThat(k.ctr().overall().samples()).isEqualTo(o.evaluated());
+            for (double v :
+                    new double[] {
+                        k.ctr().overall().auc(),
+                        k.ctr().overall().liftCaptured(),
+                        k.ctr().overall().ece(),
+                        k.ctrRawEce(),
+                        k.ctcvr().overall().auc(),
+                        k.ctcvr().overall().ceilingAuc(),
+                        k.ctcvr().overall().ece(),
+                        k.ctcvrRawEce(),
+                        k.ctr(KnownAnswerEvaluation.Group.HEAD).auc(),
+                        k.ctr(KnownAnswerEvaluation.Group.TORSO).auc(),
+                        k.ctr(KnownAnswerEvaluation.Group.HEAD).ceilingAuc(),
+                        k.ctr(KnownAnswerEvaluation.Group.TORSO).ceilingAuc()
+                    }) {
+                assertThat(v).as(r.name()).isFinite();
+            }
+        }
+        // NONE without down-sampling is not corrected: calibrated and raw ECE agree.
+        var none = o.results().get(0).first().knownAnswer();
+        assertThat(none.ctr().overall().ece()).isEqualTo(none.ctrRawEce());
+        // INVERSE's weights are undone: its calibrated scores differ from its raw ones.
+        var inverse = o.results().get(1).first().knownAnswer();
+        assertThat(inverse.ctr().overall().ece()).isNotEqualTo(inverse.ctrRawEce());
+
+        String md = KnownAnswerReport.markdown(o, "cmd");
+        assertThat(md.indexOf("## Verdict rules"))
+                .isPositive()
+                .isLessThan(md.indexOf("## Held-out, against the truth"));
+        assertThat(md).contains("**ceiling**", "**deviation**", QualityRunner.REFERENCE_NAME);
     }
 
     @Test

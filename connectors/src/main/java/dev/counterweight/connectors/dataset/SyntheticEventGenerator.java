@@ -292,7 +292,11 @@ public final class SyntheticEventGenerator {
         return events;
     }
 
-    private static UserEvent event(
+    /**
+     * A bare event: no request id, position, price or dense features (what this generator emits;
+     * tests that hand-build streams use it too).
+     */
+    public static UserEvent event(
             String id, String user, String item, String category, EventType type, long time) {
         return UserEvent.newBuilder()
                 .setEventId(id)

@@ -267,22 +267,27 @@ class StreamingMatchITCase {
                 // Ids count down, so a correction of an earlier exposure sorts after a later close.
                 String id = String.format("e%02d-%02d", u, 99 - k);
                 events.add(
-                        tieEvent(
+                        SyntheticEventGenerator.event(
                                 id + "-z-exposure", user, item, category, EventType.IMPRESSION, t));
                 int r = random.nextInt(4);
                 if (r == 0) {
-                    events.add(tieEvent(id + "-a-click", user, item, category, EventType.CLICK, t));
-                } else if (r == 1) {
-                    events.add(tieEvent(id + "-a-click", user, item, category, EventType.CLICK, t));
                     events.add(
-                            tieEvent(id + "-b-buy", user, item, category, EventType.PURCHASE, t));
+                            SyntheticEventGenerator.event(
+                                    id + "-a-click", user, item, category, EventType.CLICK, t));
+                } else if (r == 1) {
+                    events.add(
+                            SyntheticEventGenerator.event(
+                                    id + "-a-click", user, item, category, EventType.CLICK, t));
+                    events.add(
+                            SyntheticEventGenerator.event(
+                                    id + "-b-buy", user, item, category, EventType.PURCHASE, t));
                 } else if (r == 2 && k > 0) {
                     // A late purchase of the previous exposure's item, at the instant the window
                     // of this exposure closes: a correction and a close at one time.
                     String previous = "i" + (u * 31 + k - 1) % 50;
                     String previousCategory = "c" + (u + k - 1) % 7;
                     events.add(
-                            tieEvent(
+                            SyntheticEventGenerator.event(
                                     id + "-late-buy",
                                     user,
                                     previous,
@@ -294,22 +299,6 @@ class StreamingMatchITCase {
         }
         events.sort(Comparator.comparing(UserEvent::getEventTime));
         return events;
-    }
-
-    private static UserEvent tieEvent(
-            String id, String user, String item, String category, EventType type, long time) {
-        return UserEvent.newBuilder()
-                .setEventId(id)
-                .setUserId(user)
-                .setItemId(item)
-                .setCategoryId(category)
-                .setType(type)
-                .setEventTime(Instant.ofEpochMilli(time))
-                .setRequestId(null)
-                .setPosition(null)
-                .setPrice(null)
-                .setFeatures(new ArrayList<>())
-                .build();
     }
 
     private static void runJob(String bootstrap, Path dir) throws Exception {

@@ -122,22 +122,7 @@ class SampleWeightingJobITCase {
         extra.removeAll(expected.keySet());
         assertThat(missing).as("expected samples not emitted").isEmpty();
         assertThat(extra).as("samples emitted but not expected").isEmpty();
-        long corrections = 0;
-        for (Map.Entry<String, boolean[]> e : expected.entrySet()) {
-            Sample s = byId.get(e.getKey());
-            assertThat(s.getClick()).as("click of %s", e.getKey()).isEqualTo(e.getValue()[0]);
-            assertThat(s.getConversion())
-                    .as("conversion of %s", e.getKey())
-                    .isEqualTo(e.getValue()[1]);
-            assertThat(s.getCorrection()).isEqualTo(e.getValue()[2]);
-            assertThat(s.getClassKey())
-                    .isEqualTo(
-                            ClassKeyMode.CATEGORY_LABEL.keyOf(
-                                    s.getCategoryId(), s.getClick(), s.getConversion(), 0));
-            assertThat(s.getFeatureFingerprint()).isEqualTo(FeatureLayout.FINGERPRINT);
-            assertThat(s.getFeatures()).hasSize(FeatureLayout.DENSE).allMatch(Float::isFinite);
-            corrections += s.getCorrection() ? 1 : 0;
-        }
+        long corrections = assertLabelsAsReference(expected, byId);
         assertThat(corrections).as("the input has delayed purchases").isPositive();
         assertThat(samples.stream().filter(Sample::getClick).count()).isPositive();
 
@@ -429,5 +414,29 @@ class SampleWeightingJobITCase {
 
     static Instant at(long millis) {
         return Instant.ofEpochMilli(millis);
+    }
+
+    /**
+     * Every expected sample's labels, correction flag, class key and feature layout equal the
+     * reference's; returns the number of corrections among them.
+     */
+    static long assertLabelsAsReference(Map<String, boolean[]> expected, Map<String, Sample> byId) {
+        long corrections = 0;
+        for (Map.Entry<String, boolean[]> e : expected.entrySet()) {
+            Sample s = byId.get(e.getKey());
+            assertThat(s.getClick()).as("click of %s", e.getKey()).isEqualTo(e.getValue()[0]);
+            assertThat(s.getConversion())
+                    .as("conversion of %s", e.getKey())
+                    .isEqualTo(e.getValue()[1]);
+            assertThat(s.getCorrection()).isEqualTo(e.getValue()[2]);
+            assertThat(s.getClassKey())
+                    .isEqualTo(
+                            ClassKeyMode.CATEGORY_LABEL.keyOf(
+                                    s.getCategoryId(), s.getClick(), s.getConversion(), 0));
+            assertThat(s.getFeatureFingerprint()).isEqualTo(FeatureLayout.FINGERPRINT);
+            assertThat(s.getFeatures()).hasSize(FeatureLayout.DENSE).allMatch(Float::isFinite);
+            corrections += s.getCorrection() ? 1 : 0;
+        }
+        return corrections;
     }
 }

@@ -11,7 +11,6 @@ import dev.counterweight.avro.ClassWeights;
 import dev.counterweight.avro.DeadLetter;
 import dev.counterweight.avro.Sample;
 import dev.counterweight.avro.UserEvent;
-import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.connectors.kafka.Topics;
 import dev.counterweight.core.attribution.ClassKeyMode;
 import dev.counterweight.jobs.weighting.internal.IngestedEvent;
@@ -123,22 +122,7 @@ class SampleWeightingJobTest {
             assertThat(byId.put(s.getSampleId(), s)).as("duplicate %s", s.getSampleId()).isNull();
         }
         assertThat(byId.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
-        long corrections = 0;
-        for (Map.Entry<String, boolean[]> e : expected.entrySet()) {
-            Sample s = byId.get(e.getKey());
-            assertThat(s.getClick()).as("click of %s", e.getKey()).isEqualTo(e.getValue()[0]);
-            assertThat(s.getConversion())
-                    .as("conversion of %s", e.getKey())
-                    .isEqualTo(e.getValue()[1]);
-            assertThat(s.getCorrection()).isEqualTo(e.getValue()[2]);
-            assertThat(s.getClassKey())
-                    .isEqualTo(
-                            ClassKeyMode.CATEGORY_LABEL.keyOf(
-                                    s.getCategoryId(), s.getClick(), s.getConversion(), 0));
-            assertThat(s.getFeatureFingerprint()).isEqualTo(FeatureLayout.FINGERPRINT);
-            assertThat(s.getFeatures()).hasSize(FeatureLayout.DENSE).allMatch(Float::isFinite);
-            corrections += s.getCorrection() ? 1 : 0;
-        }
+        long corrections = SampleWeightingJobITCase.assertLabelsAsReference(expected, byId);
         assertThat(corrections).as("the input has delayed purchases").isPositive();
 
         // 2. Weight tables 1..n (one writer, in order), each equal to an offline recomputation.

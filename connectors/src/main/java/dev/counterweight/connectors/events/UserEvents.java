@@ -2,22 +2,28 @@ package dev.counterweight.connectors.events;
 
 import dev.counterweight.avro.UserEvent;
 import dev.counterweight.core.attribution.Action;
+import dev.counterweight.core.attribution.Attribution;
 import dev.counterweight.core.attribution.EventOrder;
-import java.util.Comparator;
 
 /**
  * How attribution reads a {@link UserEvent}: its action, its attribution key and its place in
- * {@link EventOrder}. Shared by the weighting job and the offline experiment path, so the two
- * cannot disagree on which events belong to one window or on how same-time events are ordered.
+ * {@link EventOrder} ({@link #VIEW}). Shared by the weighting job and the offline experiment path,
+ * so the two cannot disagree on which events belong to one window or on how same-time events are
+ * ordered.
  */
 public final class UserEvents {
 
-    /** {@link EventOrder} over user events: time, exposures first, event id. */
-    public static final Comparator<UserEvent> ORDER =
-            EventOrder.of(
+    /**
+     * What core's {@link Attribution} rules read from a user event; its {@link
+     * Attribution.EventView#order()} is {@link EventOrder} over user events (time, exposures first,
+     * event id).
+     */
+    public static final Attribution.EventView<UserEvent> VIEW =
+            new Attribution.EventView<>(
                     e -> e.getEventTime().toEpochMilli(),
                     UserEvents::actionOf,
-                    UserEvent::getEventId);
+                    UserEvent::getEventId,
+                    UserEvents::attributionKey);
 
     private UserEvents() {}
 
@@ -41,10 +47,5 @@ public final class UserEvents {
         return event.getRequestId() == null
                 ? event.getItemId()
                 : event.getRequestId() + '\u0001' + event.getItemId();
-    }
-
-    /** {@link #attributionKey} qualified by the user, for code that holds every user at once. */
-    public static String userAttributionKey(UserEvent event) {
-        return event.getUserId() + '\u0001' + attributionKey(event);
     }
 }

@@ -1,4 +1,4 @@
-package dev.counterweight.jobs.weighting;
+package dev.counterweight.connectors.weights;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +21,7 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 
-/** Splitting a weight table into class-weights records of bounded size. */
+/** Splitting a weight table into class-weights records of bounded size, and reading it back. */
 class WeightTablePartsTest {
 
     private static final HalfLife HALF_LIFE = HalfLife.of(Duration.ofMinutes(1));
@@ -54,7 +54,7 @@ class WeightTablePartsTest {
                         "x".repeat(64),
                         "é€😀|y=click",
                         "k".repeat(9000))) {
-            assertThat(WeightTableFunction.entryBytes(key))
+            assertThat(WeightTableParts.entryBytes(key))
                     .as("key %s", key.length() > 20 ? key.length() + " chars" : key)
                     .isEqualTo(avroBytes(new ClassWeight(key, 3.5, 0.25), ClassWeight.class));
         }
@@ -65,7 +65,7 @@ class WeightTablePartsTest {
         WeightTable t = table(10_000);
         int budget = 16 * 1024;
 
-        List<ClassWeights> parts = WeightTableFunction.toAvroParts(t, 60_000, HALF_LIFE, budget);
+        List<ClassWeights> parts = WeightTableParts.encode(t, 60_000, HALF_LIFE, budget);
 
         // 10,000 entries of 22-25 bytes each need more than 13 parts of 16 KiB.
         assertThat(parts).hasSizeGreaterThan(13);
@@ -96,8 +96,8 @@ class WeightTablePartsTest {
     @Test
     void aSmallTableIsOneRecordAndAnEmptyTableIsOneEmptyRecord() {
         List<ClassWeights> small =
-                WeightTableFunction.toAvroParts(
-                        table(1_000), 0, HALF_LIFE, WeightTableFunction.MAX_PART_BYTES);
+                WeightTableParts.encode(
+                        table(1_000), 0, HALF_LIFE, WeightTableParts.MAX_PART_BYTES);
         assertThat(small)
                 .singleElement()
                 .satisfies(
@@ -105,14 +105,26 @@ class WeightTablePartsTest {
                             assertThat(p.getParts()).isEqualTo(1);
                             assertThat(p.getClasses()).hasSize(1_000);
                         });
-        assertThat(WeightTableFunction.toAvroParts(table(0), 0, HALF_LIFE, 1))
+        assertThat(WeightTableParts.encode(table(0), 0, HALF_LIFE, 1))
                 .singleElement()
                 .satisfies(p -> assertThat(p.getClasses()).isEmpty());
     }
 
     @Test
     void anEntryLargerThanTheBudgetGetsAPartOfItsOwn() {
-        List<ClassWeights> parts = WeightTableFunction.toAvroParts(table(3), 0, HALF_LIFE, 1);
+        List<ClassWeights> parts = WeightTableParts.encode(table(3), 0, HALF_LIFE, 1);
         assertThat(parts).hasSize(3).allSatisfy(p -> assertThat(p.getClasses()).hasSize(1));
+    }
+
+    @Test
+    void weightsOfThePartsAreTheTablesWeights() {
+        WeightTable t = table(2_000);
+        Map<String, Double> expected = new TreeMap<>();
+        t.entries().forEach((k, v) -> expected.put(k, v.weight()));
+
+        Map<String, Double> decoded =
+                WeightTableParts.weights(WeightTableParts.encode(t, 0, HALF_LIFE, 4 * 1024));
+
+        assertThat(new TreeMap<>(decoded)).isEqualTo(expected);
     }
 }

@@ -59,6 +59,15 @@ public final class Attribution<E, P> {
         public Comparator<E> order() {
             return EventOrder.of(time, action, eventId);
         }
+
+        /** This view over events that wrap an {@code E}. */
+        public <F> EventView<F> on(Function<F, E> event) {
+            return new EventView<>(
+                    f -> time.applyAsLong(event.apply(f)),
+                    f -> action.apply(event.apply(f)),
+                    f -> eventId.apply(event.apply(f)),
+                    f -> key.apply(event.apply(f)));
+        }
     }
 
     /**

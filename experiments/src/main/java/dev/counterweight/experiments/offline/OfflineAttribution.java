@@ -3,29 +3,27 @@ package dev.counterweight.experiments.offline;
 import dev.counterweight.avro.UserEvent;
 import dev.counterweight.connectors.events.UserEvents;
 import dev.counterweight.connectors.features.FeatureLayout;
-import dev.counterweight.core.attribution.Action;
+import dev.counterweight.core.attribution.Attribution;
 import dev.counterweight.core.attribution.AttributionRules;
 import dev.counterweight.core.attribution.ClassKeyMode;
 import dev.counterweight.core.attribution.EventOrder;
-import dev.counterweight.core.attribution.ExposureWindow;
 import dev.counterweight.core.decay.HalfLife;
 import dev.counterweight.core.defaults.PipelineDefaults;
 import dev.counterweight.core.features.ActivityCounts;
+import dev.counterweight.core.features.ActivityFeatures;
+import dev.counterweight.core.features.SampleFeatures;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 
 /**
- * The weighting job's attribution and feature steps, run offline over a list of events: core's
- * {@link ExposureWindow} per (user, request, item), windows closed in event-time order once time
- * passes their end (events at the closing instant first, as the job's timers do), corrections for
- * purchases inside the correction horizon, then the user, item and category {@link ActivityCounts}
- * features in sample-time order. Used by {@code demo} and {@code quality}; the job itself stays the
- * reference.
+ * The weighting job's attribution and feature steps, run offline over a list of events, from the
+ * same core rules as the job's operators: {@link Attribution#run} per user (windows per request and
+ * item, closes and corrections in event time), the user's {@link ActivityFeatures} in the order the
+ * user's samples are emitted, then the item and category features in sample-time order ({@link
+ * SampleFeatures#entityOrder}). Used by {@code demo} and {@code quality}.
  */
 public final class OfflineAttribution {
 
@@ -52,6 +50,11 @@ public final class OfflineAttribution {
                     HalfLife.of(PipelineDefaults.FEATURE_HALF_LIFE),
                     PipelineDefaults.CTR_PRIOR_CLICKS,
                     PipelineDefaults.CTR_PRIOR_EXPOSURES);
+        }
+
+        /** The activity-feature rule of these settings. */
+        public ActivityFeatures activityFeatures() {
+            return new ActivityFeatures(featureHalfLife, priorClicks, priorExposures);
         }
 
         /** The job's feature defaults with other attribution rules. */
@@ -84,64 +87,86 @@ public final class OfflineAttribution {
         }
     }
 
-    private static final class Pending {
-        final UserEvent exposure;
-        final ExposureWindow window;
-
-        Pending(UserEvent exposure) {
-            this.exposure = exposure;
-            this.window = ExposureWindow.open(exposure.getEventTime().toEpochMilli());
-        }
-    }
-
     private OfflineAttribution() {}
 
     /**
      * Attributes labels and computes features.
      *
-     * @param events the events, in any order (sorted here in the job's {@link EventOrder})
+     * @param events the events, in any order (applied in the job's {@link EventOrder})
      * @param settings rules and feature settings
      * @return the samples in sample-time ({@code closedAt}, then sample id) order
      */
     public static List<AttributedSample> attribute(List<UserEvent> events, Settings settings) {
-        AttributionRules rules = settings.rules();
-        List<UserEvent> sorted = new ArrayList<>(events);
-        sorted.sort(UserEvents.ORDER);
-        Map<String, Pending> pending = new HashMap<>();
-        PriorityQueue<Pending> closing =
-                new PriorityQueue<>(
-                        Comparator.comparingLong((Pending p) -> p.window.closesAt(rules))
-                                .thenComparing(p -> p.exposure.getEventId()));
+        Map<String, List<UserEvent>> byUser = new LinkedHashMap<>();
+        for (UserEvent e : events) {
+            byUser.computeIfAbsent(e.getUserId(), k -> new ArrayList<>()).add(e);
+        }
+        ActivityFeatures activity = settings.activityFeatures();
         List<Raw> raw = new ArrayList<>();
-        for (UserEvent e : sorted) {
-            long t = e.getEventTime().toEpochMilli();
-            while (!closing.isEmpty() && closing.peek().window.closesAt(rules) < t) {
-                close(closing.poll(), rules, raw);
-            }
-            String key = UserEvents.userAttributionKey(e);
-            Action action = UserEvents.actionOf(e);
-            Pending p = pending.get(key);
-            if (p == null) {
-                if (action == Action.EXPOSURE) {
-                    open(key, e, pending, closing);
-                }
-                continue;
-            }
-            switch (p.window.apply(action, t, rules)) {
-                case NEW_EXPOSURE -> open(key, e, pending, closing);
-                case CORRECTION -> raw.add(new Raw(p, t, true, true, true));
-                default -> {}
+        for (List<UserEvent> userEvents : byUser.values()) {
+            // User features in emission order, as the job's attribution step computes them.
+            ActivityCounts user = new ActivityCounts();
+            for (Attribution.Emitted<UserEvent> s :
+                    Attribution.run(settings.rules(), UserEvents.VIEW, userEvents, null)) {
+                UserEvent e = s.exposure();
+                float[] f =
+                        SampleFeatures.ofExposure(
+                                e.getPrice() == null ? Double.NaN : e.getPrice(),
+                                e.getPosition() == null ? -1 : e.getPosition(),
+                                dense(e));
+                activity.observe(
+                        user,
+                        s.closedAt(),
+                        s.click(),
+                        s.conversion(),
+                        s.correction(),
+                        f,
+                        SampleFeatures.USER);
+                raw.add(new Raw(s, Attribution.sampleId(e.getEventId(), s.correction()), f));
             }
         }
-        while (!closing.isEmpty()) {
-            close(closing.poll(), rules, raw);
+        // Item and category features in sample-time order, as the job's feature steps do.
+        raw.sort(SampleFeatures.entityOrder(r -> r.sample().closedAt(), Raw::sampleId));
+        Map<String, ActivityCounts> items = new HashMap<>();
+        Map<String, ActivityCounts> categories = new HashMap<>();
+        List<AttributedSample> out = new ArrayList<>(raw.size());
+        for (Raw r : raw) {
+            Attribution.Emitted<UserEvent> s = r.sample();
+            UserEvent e = s.exposure();
+            for (var entity :
+                    List.of(
+                            Map.entry(
+                                    SampleFeatures.ITEM,
+                                    items.computeIfAbsent(
+                                            e.getItemId(), k -> new ActivityCounts())),
+                            Map.entry(
+                                    SampleFeatures.CATEGORY,
+                                    categories.computeIfAbsent(
+                                            e.getCategoryId(), k -> new ActivityCounts())))) {
+                activity.observe(
+                        entity.getValue(),
+                        s.closedAt(),
+                        s.click(),
+                        s.conversion(),
+                        s.correction(),
+                        r.features(),
+                        entity.getKey());
+            }
+            out.add(
+                    new AttributedSample(
+                            r.sampleId(),
+                            e.getUserId(),
+                            e.getItemId(),
+                            e.getCategoryId(),
+                            e.getRequestId(),
+                            e.getEventTime().toEpochMilli(),
+                            s.closedAt(),
+                            s.click(),
+                            s.conversion(),
+                            s.correction(),
+                            r.features()));
         }
-        // User features in emission order, as the job's attribution step computes them when it
-        // emits (at one time: corrections of that time's purchases, then closes by exposure id);
-        // item and category features in sample-time order, as the job's feature steps do.
-        Map<Raw, float[]> userFeatures = userFeatures(raw, settings);
-        raw.sort(Comparator.comparingLong(Raw::closedAt).thenComparing(Raw::sampleId));
-        return withFeatures(raw, userFeatures, settings);
+        return out;
     }
 
     /**
@@ -192,107 +217,13 @@ public final class OfflineAttribution {
         return counts;
     }
 
-    // A sample's labels are frozen when it is emitted (close() may set the conversion afterwards).
-    private record Raw(
-            Pending pending,
-            long closedAt,
-            boolean correction,
-            boolean clickLabel,
-            boolean conversionLabel) {
-        String sampleId() {
-            String id = pending.exposure.getEventId();
-            return correction ? id + "#correction" : id;
-        }
-    }
+    private record Raw(Attribution.Emitted<UserEvent> sample, String sampleId, float[] features) {}
 
-    private static void open(
-            String key, UserEvent e, Map<String, Pending> pending, PriorityQueue<Pending> closing) {
-        Pending p = new Pending(e);
-        pending.put(key, p);
-        closing.add(p);
-    }
-
-    private static void close(Pending p, AttributionRules rules, List<Raw> out) {
-        out.add(new Raw(p, p.window.closesAt(rules), false, p.window.clicked, p.window.converted));
-        if (p.window.close()) {
-            out.add(new Raw(p, p.window.latePurchaseTime, true, true, true));
-        }
-    }
-
-    private static Map<Raw, float[]> userFeatures(List<Raw> raw, Settings settings) {
-        HalfLife h = settings.featureHalfLife();
-        Map<String, ActivityCounts> users = new HashMap<>();
-        Map<Raw, float[]> out = new IdentityHashMap<>();
-        for (Raw r : raw) {
-            ActivityCounts counts =
-                    users.computeIfAbsent(
-                            r.pending().exposure.getUserId(), k -> new ActivityCounts());
-            out.put(
-                    r,
-                    counts.valuesAt(
-                            r.closedAt(), h, settings.priorClicks(), settings.priorExposures()));
-            if (!r.correction()) {
-                counts.add(r.closedAt(), r.clickLabel(), r.conversionLabel(), h);
-            }
-        }
-        return out;
-    }
-
-    private static List<AttributedSample> withFeatures(
-            List<Raw> raw, Map<Raw, float[]> userFeatures, Settings settings) {
-        HalfLife h = settings.featureHalfLife();
-        Map<String, ActivityCounts> items = new HashMap<>();
-        Map<String, ActivityCounts> categories = new HashMap<>();
-        List<AttributedSample> out = new ArrayList<>(raw.size());
-        for (Raw r : raw) {
-            UserEvent e = r.pending().exposure;
-            boolean click = r.clickLabel();
-            boolean conversion = r.conversionLabel();
-            List<Float> dense = e.getFeatures() == null ? List.of() : e.getFeatures();
-            float[] f = new float[FeatureLayout.DENSE + dense.size()];
-            long t = r.closedAt();
-            System.arraycopy(
-                    userFeatures.get(r), 0, f, FeatureLayout.USER, ActivityCounts.FEATURES);
-            for (var entity :
-                    List.of(
-                            Map.entry(
-                                    FeatureLayout.ITEM,
-                                    items.computeIfAbsent(
-                                            e.getItemId(), k -> new ActivityCounts())),
-                            Map.entry(
-                                    FeatureLayout.CATEGORY,
-                                    categories.computeIfAbsent(
-                                            e.getCategoryId(), k -> new ActivityCounts())))) {
-                ActivityCounts counts = entity.getValue();
-                System.arraycopy(
-                        counts.valuesAt(t, h, settings.priorClicks(), settings.priorExposures()),
-                        0,
-                        f,
-                        entity.getKey(),
-                        ActivityCounts.FEATURES);
-                if (!r.correction()) {
-                    counts.add(t, click, conversion, h);
-                }
-            }
-            f[FeatureLayout.LOG_PRICE] =
-                    e.getPrice() == null ? 0f : (float) Math.log1p(e.getPrice());
-            f[FeatureLayout.POSITION] = e.getPosition() == null ? -1 : e.getPosition();
-            for (int i = 0; i < dense.size(); i++) {
-                f[FeatureLayout.DENSE + i] = dense.get(i);
-            }
-            out.add(
-                    new AttributedSample(
-                            r.sampleId(),
-                            e.getUserId(),
-                            e.getItemId(),
-                            e.getCategoryId(),
-                            e.getRequestId(),
-                            e.getEventTime().toEpochMilli(),
-                            t,
-                            click,
-                            conversion,
-                            r.correction(),
-                            f));
+    private static float[] dense(UserEvent e) {
+        List<Float> dense = e.getFeatures() == null ? List.of() : e.getFeatures();
+        float[] out = new float[dense.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = dense.get(i);
         }
         return out;
     }

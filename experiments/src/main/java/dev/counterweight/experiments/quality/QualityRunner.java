@@ -13,6 +13,7 @@ import dev.counterweight.core.sampling.DownSamplingConfig;
 import dev.counterweight.core.sampling.MinorityInterpolation;
 import dev.counterweight.core.sampling.NegativeDownSampler;
 import dev.counterweight.core.sampling.Recalibration;
+import dev.counterweight.core.weighting.ClassCounting;
 import dev.counterweight.core.weighting.ClassWeight;
 import dev.counterweight.core.weighting.EffectiveSampleSize;
 import dev.counterweight.core.weighting.LossAwareConfig;
@@ -441,16 +442,18 @@ public final class QualityRunner {
     }
 
     /**
-     * The job's weighting of a sample stream in {@code closedAt} order, as {@code
-     * ClassCountFunction}, {@code WeightTableFunction} and {@code StampWeightsFunction} do it in
-     * event time: decayed class counts staged per update boundary, a new table version once the
-     * stream passes a boundary, each sample stamped with the newest table before it is counted.
+     * The job's weighting of a sample stream in {@code closedAt} order, with the job's rule (core's
+     * {@link ClassCounting}) in event time: decayed class counts staged per update boundary, a new
+     * table version once the stream passes a boundary, each sample stamped with the newest table
+     * before it is counted.
      */
     static final class StreamWeighting {
         private final Settings settings;
+        private final ClassCounting counting;
         private final WeightingConfig weighting;
         private final LossAwareMultiplier multiplier;
         private final Map<String, DecayedCount> counts = new HashMap<>();
+        private final Map<String, DecayedCount> staged = new HashMap<>();
         private long pendingBoundary = Long.MIN_VALUE;
         private WeightTable table;
         private long tables;
@@ -461,6 +464,8 @@ public final class QualityRunner {
         StreamWeighting(
                 Settings settings, WeightingConfig weighting, LossAwareMultiplier multiplier) {
             this.settings = settings;
+            this.counting =
+                    new ClassCounting(settings.weightHalfLife(), settings.updateIntervalMillis());
             this.weighting = weighting;
             this.multiplier = multiplier;
         }
@@ -473,19 +478,21 @@ public final class QualityRunner {
         double stamp(String key, long t) {
             if (pendingBoundary != Long.MIN_VALUE && t > pendingBoundary) {
                 // The watermark passed the boundary: the job folds its counts into a new table.
-                Map<String, Double> valued = new HashMap<>(counts.size() * 2);
-                long boundary = pendingBoundary;
-                counts.forEach(
-                        (k, v) -> valued.put(k, v.valueAt(boundary, settings.weightHalfLife())));
-                table = WeightTable.compute(++tables, valued, weighting, multiplier);
+                staged.forEach((k, v) -> counts.put(k, counting.fold(counts.get(k), v)));
+                staged.clear();
+                table =
+                        ClassCounting.tableAt(
+                                ++tables,
+                                pendingBoundary,
+                                counts.entrySet(),
+                                settings.weightHalfLife(),
+                                weighting,
+                                multiplier);
                 pendingBoundary = Long.MIN_VALUE;
             }
             double classWeight = table == null ? 1.0 : table.weightOf(key);
-            counts.merge(
-                    key,
-                    DecayedCount.ZERO.add(1.0, t, settings.weightHalfLife()),
-                    (a, b) -> a.merge(b, settings.weightHalfLife()));
-            pendingBoundary = boundaryOf(t, settings.updateIntervalMillis());
+            staged.put(key, counting.count(staged.get(key), t));
+            pendingBoundary = counting.boundaryOf(t);
             return classWeight;
         }
 
@@ -858,12 +865,6 @@ public final class QualityRunner {
         ClassWeight cw = table.entries().get(key);
         double mean = table.totalCount() / table.size();
         return cw == null || cw.count() <= mean / 4 ? ExperimentConfig.OVERSAMPLE_COPIES : 1;
-    }
-
-    /** The first multiple of {@code interval} at or after {@code t} (the job's update boundary). */
-    static long boundaryOf(long t, long interval) {
-        long floor = Math.floorDiv(t, interval) * interval;
-        return floor == t ? t : floor + interval;
     }
 
     private static Sample syntheticCopy(Sample s) {

@@ -2,13 +2,15 @@ package dev.counterweight.jobs.weighting;
 
 import dev.counterweight.avro.UserEvent;
 import dev.counterweight.connectors.events.UserEvents;
-import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.core.attribution.Action;
+import dev.counterweight.core.attribution.Attribution;
 import dev.counterweight.core.attribution.AttributionRules;
 import dev.counterweight.core.attribution.EventOrder;
 import dev.counterweight.core.attribution.ExposureWindow;
 import dev.counterweight.core.decay.HalfLife;
 import dev.counterweight.core.features.ActivityCounts;
+import dev.counterweight.core.features.ActivityFeatures;
+import dev.counterweight.core.features.SampleFeatures;
 import dev.counterweight.jobs.weighting.internal.DueAt;
 import dev.counterweight.jobs.weighting.internal.IngestedEvent;
 import dev.counterweight.jobs.weighting.internal.LabeledSample;
@@ -16,11 +18,8 @@ import dev.counterweight.jobs.weighting.internal.PendingExposure;
 import dev.counterweight.jobs.weighting.internal.Tags;
 import dev.counterweight.jobs.weighting.io.DeadLetters;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -34,16 +33,17 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by user: each exposure opens an {@link ExposureWindow} per item (or per request and item
- * when the event carries a request id); clicks and purchases update it; an event-time timer closes
- * it and emits one {@link LabeledSample}; a purchase after the window emits a correction. The
- * user's decayed activity becomes the sample's user features. State of an exposure is removed once
- * no correction can follow any more.
+ * Keyed by user: the Flink adapter of core's {@link Attribution} rules. Each exposure opens an
+ * {@link ExposureWindow} per item (or per request and item when the event carries a request id);
+ * clicks and purchases update it; an event-time timer closes it and emits one {@link
+ * LabeledSample}; a purchase after the window emits a correction. The user's decayed activity
+ * becomes the sample's user features ({@link ActivityFeatures}). State of an exposure is removed
+ * once no correction can follow any more.
  *
- * <p>Events are buffered and applied in {@link EventOrder} (time, then exposure before other
- * actions, then event id) once the watermark passes them: upstream shuffles reorder a user's
- * events, and applying them in arrival order would make the labels depend on timing. The labels are
- * therefore a function of the input only.
+ * <p>Events are buffered by event time ({@link DueAt}, with the window closes and expiries due at
+ * that time) and handed to the rules when the watermark passes them, which apply them in {@link
+ * EventOrder}: upstream shuffles reorder a user's events, and applying them in arrival order would
+ * make the labels depend on timing. The labels are therefore a function of the input only.
  *
  * <p>Clicks and purchases without an open or recent exposure go to the dead-letter output; carts
  * and favourites without one are counted and dropped.
@@ -62,19 +62,13 @@ public class AttributeLabelsFunction
     public static final String DUE = "due-by-time";
 
     private final AttributionRules rules;
-    private final HalfLife halfLife;
-    private final double priorClicks;
-    private final double priorExposures;
+    private final ActivityFeatures features;
     private final Duration activityTtl;
 
+    private transient Attribution<IngestedEvent, PendingExposure> attribution;
     private transient MapState<String, PendingExposure> pending;
     private transient MapState<Long, DueAt> due;
     private transient ValueState<ActivityCounts> activity;
-
-    /** Time of the timer being handled, so that open() can tell when it adds to that time. */
-    private transient long firing = Long.MIN_VALUE;
-
-    private transient boolean addedToFiring;
 
     private transient Counter ignored;
     private transient Counter corrections;
@@ -86,14 +80,13 @@ public class AttributeLabelsFunction
             double priorExposures,
             Duration activityTtl) {
         this.rules = rules;
-        this.halfLife = halfLife;
-        this.priorClicks = priorClicks;
-        this.priorExposures = priorExposures;
+        this.features = new ActivityFeatures(halfLife, priorClicks, priorExposures);
         this.activityTtl = activityTtl;
     }
 
     @Override
     public void open(OpenContext context) {
+        attribution = new Attribution<>(rules, EVENTS);
         pending =
                 getRuntimeContext()
                         .getMapState(
@@ -123,55 +116,7 @@ public class AttributeLabelsFunction
         ctx.timerService().registerEventTimeTimer(t);
     }
 
-    /** Applies one event, in event-time order, to the attribution state. */
-    private void apply(IngestedEvent e, Context ctx, Collector<LabeledSample> out)
-            throws Exception {
-        UserEvent event = e.event;
-        Action action = UserEvents.actionOf(event);
-        long t = event.getEventTime().toEpochMilli();
-        String key = UserEvents.attributionKey(event);
-        PendingExposure p = pending.get(key);
-        if (p == null) {
-            if (action == Action.EXPOSURE) {
-                open(key, e, t, ctx);
-            } else if (action == Action.CLICK || action == Action.PURCHASE) {
-                String code =
-                        action == Action.CLICK
-                                ? EventValidator.CLICK_WITHOUT_EXPOSURE
-                                : EventValidator.PURCHASE_WITHOUT_EXPOSURE;
-                ctx.output(
-                        Tags.DEAD_LETTERS,
-                        DeadLetters.of(
-                                e,
-                                code,
-                                action
-                                        + " of item "
-                                        + event.getItemId()
-                                        + " by user "
-                                        + event.getUserId()
-                                        + " has no exposure within the attribution window and"
-                                        + " correction horizon"));
-            } else {
-                ignored.inc();
-            }
-            return;
-        }
-        switch (p.window.apply(action, t, rules)) {
-            case NEW_EXPOSURE -> open(key, e, t, ctx);
-            case CLICK_ATTRIBUTED, CONVERSION_ATTRIBUTED, CORRECTION_PENDING -> {
-                p.addSource(e.partition, e.offset);
-                pending.put(key, p);
-            }
-            case CORRECTION -> {
-                p.addSource(e.partition, e.offset);
-                pending.put(key, p);
-                corrections.inc();
-                out.collect(sample(ctx.getCurrentKey(), p, t, true));
-            }
-            default -> ignored.inc();
-        }
-    }
-
+    /** Applies what is due at {@code timestamp} (events, window closes, expiries) by the rules. */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<LabeledSample> out)
             throws Exception {
@@ -180,51 +125,12 @@ public class AttributeLabelsFunction
             return;
         }
         due.remove(timestamp);
-        // Events at this time first (a click at the closing instant is inside the window). An
-        // exposure applied here that closes at this same time (a zero window) adds to the entry
-        // just removed: it is read again below.
-        if (now.events.length > 0) {
-            IngestedEvent[] ordered = now.events.clone();
-            Arrays.sort(ordered, EVENT_ORDER);
-            firing = timestamp;
-            addedToFiring = false;
-            for (IngestedEvent e : ordered) {
-                apply(e, ctx, out);
-            }
-            firing = Long.MIN_VALUE;
-            DueAt added = addedToFiring ? due.get(timestamp) : null;
-            if (added != null) {
-                due.remove(timestamp);
-                now.closing = concat(now.closing, added.closing);
-                now.expiring = concat(now.expiring, added.expiring);
-            }
-        }
-        if (now.closing.length > 0) {
-            List<Map.Entry<String, PendingExposure>> toClose = new ArrayList<>();
-            for (String key : now.closing) {
-                PendingExposure p = pending.get(key);
-                // A stale index entry (the exposure was replaced) is skipped.
-                if (p != null && !p.window.closed && p.window.closesAt(rules) <= timestamp) {
-                    toClose.add(Map.entry(key, p));
-                }
-            }
-            toClose.sort(Comparator.comparing(e -> e.getValue().exposureId));
-            for (Map.Entry<String, PendingExposure> entry : toClose) {
-                PendingExposure p = entry.getValue();
-                out.collect(sample(ctx.getCurrentKey(), p, p.window.closesAt(rules), false));
-                if (p.window.close()) {
-                    corrections.inc();
-                    out.collect(sample(ctx.getCurrentKey(), p, p.window.latePurchaseTime, true));
-                }
-                pending.put(entry.getKey(), p);
-            }
-        }
-        for (String key : now.expiring) {
-            PendingExposure p = pending.get(key);
-            if (p != null && p.window.closed && p.window.expiresAt(rules) <= timestamp) {
-                pending.remove(key);
-            }
-        }
+        attribution.advance(
+                timestamp,
+                Arrays.asList(now.events),
+                Arrays.asList(now.closing),
+                Arrays.asList(now.expiring),
+                new UserState(ctx, out));
     }
 
     private DueAt dueAt(long time) throws Exception {
@@ -232,43 +138,122 @@ public class AttributeLabelsFunction
         return d == null ? new DueAt() : d;
     }
 
-    private static String[] concat(String[] a, String[] b) {
-        String[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
+    /** The rules' view of one user's Flink state, timers and outputs. */
+    private final class UserState implements Attribution.Host<IngestedEvent, PendingExposure> {
+        private final OnTimerContext ctx;
+        private final Collector<LabeledSample> out;
 
-    private void open(String key, IngestedEvent e, long t, Context ctx) throws Exception {
-        UserEvent event = e.event;
-        PendingExposure p = new PendingExposure();
-        p.window = ExposureWindow.open(t);
-        p.exposureId = event.getEventId();
-        p.itemId = event.getItemId();
-        p.categoryId = event.getCategoryId();
-        p.requestId = event.getRequestId();
-        List<Float> dense = event.getFeatures();
-        p.dense = new float[dense.size()];
-        for (int i = 0; i < p.dense.length; i++) {
-            p.dense[i] = dense.get(i);
+        UserState(OnTimerContext ctx, Collector<LabeledSample> out) {
+            this.ctx = ctx;
+            this.out = out;
         }
-        p.price = event.getPrice() == null ? Double.NaN : event.getPrice();
-        p.position = event.getPosition() == null ? -1 : event.getPosition();
-        p.sourcePartitions = new int[] {e.partition};
-        p.sourceOffsets = new long[] {e.offset};
-        pending.put(key, p);
-        long closesAt = p.window.closesAt(rules);
-        long expiresAt = p.window.expiresAt(rules);
-        addedToFiring |= closesAt == firing || expiresAt == firing;
-        due.put(closesAt, dueAt(closesAt).withClosing(key));
-        due.put(expiresAt, dueAt(expiresAt).withExpiring(key));
-        ctx.timerService().registerEventTimeTimer(p.window.closesAt(rules));
-        ctx.timerService().registerEventTimeTimer(p.window.expiresAt(rules));
+
+        @Override
+        public PendingExposure get(String key) throws Exception {
+            return pending.get(key);
+        }
+
+        @Override
+        public void put(String key, PendingExposure p) throws Exception {
+            pending.put(key, p);
+        }
+
+        @Override
+        public void remove(String key) throws Exception {
+            pending.remove(key);
+        }
+
+        @Override
+        public PendingExposure open(IngestedEvent e, ExposureWindow window) {
+            UserEvent event = e.event;
+            PendingExposure p = new PendingExposure();
+            p.window = window;
+            p.exposureId = event.getEventId();
+            p.itemId = event.getItemId();
+            p.categoryId = event.getCategoryId();
+            p.requestId = event.getRequestId();
+            List<Float> dense = event.getFeatures();
+            p.dense = new float[dense.size()];
+            for (int i = 0; i < p.dense.length; i++) {
+                p.dense[i] = dense.get(i);
+            }
+            p.price = event.getPrice() == null ? Double.NaN : event.getPrice();
+            p.position = event.getPosition() == null ? -1 : event.getPosition();
+            p.sourcePartitions = new int[] {e.partition};
+            p.sourceOffsets = new long[] {e.offset};
+            return p;
+        }
+
+        @Override
+        public ExposureWindow window(PendingExposure p) {
+            return p.window;
+        }
+
+        @Override
+        public String exposureId(PendingExposure p) {
+            return p.exposureId;
+        }
+
+        @Override
+        public void contributed(PendingExposure p, IngestedEvent e) {
+            p.addSource(e.partition, e.offset);
+        }
+
+        @Override
+        public void closeAt(long time, String key) throws Exception {
+            due.put(time, dueAt(time).withClosing(key));
+            ctx.timerService().registerEventTimeTimer(time);
+        }
+
+        @Override
+        public void expireAt(long time, String key) throws Exception {
+            due.put(time, dueAt(time).withExpiring(key));
+            ctx.timerService().registerEventTimeTimer(time);
+        }
+
+        @Override
+        public void emit(PendingExposure p, long closedAt, boolean correction) throws Exception {
+            if (correction) {
+                corrections.inc();
+            }
+            out.collect(sample(ctx.getCurrentKey(), p, closedAt, correction));
+        }
+
+        @Override
+        public void unmatched(IngestedEvent e, Action action) {
+            UserEvent event = e.event;
+            String code =
+                    action == Action.CLICK
+                            ? EventValidator.CLICK_WITHOUT_EXPOSURE
+                            : EventValidator.PURCHASE_WITHOUT_EXPOSURE;
+            ctx.output(
+                    Tags.DEAD_LETTERS,
+                    DeadLetters.of(
+                            e,
+                            code,
+                            action
+                                    + " of item "
+                                    + event.getItemId()
+                                    + " by user "
+                                    + event.getUserId()
+                                    + " has no exposure within the attribution window and"
+                                    + " correction horizon"));
+        }
+
+        @Override
+        public void notAttributed(IngestedEvent e) {
+            ignored.inc();
+        }
     }
 
+    /**
+     * The sample of {@code p} at {@code closedAt}, with the user's activity before it; counts it
+     * into the user's activity (state) unless it is a correction.
+     */
     private LabeledSample sample(String user, PendingExposure p, long closedAt, boolean correction)
             throws Exception {
         LabeledSample s = new LabeledSample();
-        s.sampleId = correction ? p.exposureId + "#correction" : p.exposureId;
+        s.sampleId = Attribution.sampleId(p.exposureId, correction);
         s.userId = user;
         s.itemId = p.itemId;
         s.categoryId = p.categoryId;
@@ -278,34 +263,27 @@ public class AttributeLabelsFunction
         s.click = correction || p.window.clicked;
         s.conversion = correction || p.window.converted;
         s.correction = correction;
-        s.features = new float[FeatureLayout.DENSE + p.dense.length];
+        s.features = SampleFeatures.ofExposure(p.price, p.position, p.dense);
         ActivityCounts counts = activity.value();
         if (counts == null) {
             counts = new ActivityCounts();
         }
-        System.arraycopy(
-                counts.valuesAt(closedAt, halfLife, priorClicks, priorExposures),
-                0,
+        if (features.observe(
+                counts,
+                closedAt,
+                s.click,
+                s.conversion,
+                correction,
                 s.features,
-                FeatureLayout.USER,
-                ActivityCounts.FEATURES);
-        if (!correction) {
-            counts.add(closedAt, s.click, s.conversion, halfLife);
+                SampleFeatures.USER)) {
             activity.update(counts);
         }
-        s.features[FeatureLayout.LOG_PRICE] =
-                Double.isNaN(p.price) ? 0f : (float) Math.log1p(p.price);
-        s.features[FeatureLayout.POSITION] = p.position;
-        System.arraycopy(p.dense, 0, s.features, FeatureLayout.DENSE, p.dense.length);
         s.sourcePartitions = p.sourcePartitions.clone();
         s.sourceOffsets = p.sourceOffsets.clone();
         return s;
     }
 
-    /** {@link EventOrder} over ingested events. */
-    static final Comparator<IngestedEvent> EVENT_ORDER =
-            EventOrder.of(
-                    e -> e.event.getEventTime().toEpochMilli(),
-                    e -> UserEvents.actionOf(e.event),
-                    e -> e.event.getEventId());
+    /** What the rules read from an ingested event. */
+    private static final Attribution.EventView<IngestedEvent> EVENTS =
+            UserEvents.VIEW.on(e -> e.event);
 }

@@ -4,6 +4,7 @@ import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.core.attribution.ClassKeyMode;
 import dev.counterweight.core.decay.DecayedCount;
 import dev.counterweight.core.decay.HalfLife;
+import dev.counterweight.core.weighting.ClassCounting;
 import dev.counterweight.jobs.weighting.internal.ClassCountUpdate;
 import dev.counterweight.jobs.weighting.internal.CountState;
 import dev.counterweight.jobs.weighting.internal.LabeledSample;
@@ -22,11 +23,11 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by class: keeps the class's decayed sample count (counted at the sample's {@code closedAt})
- * and, each time the watermark passes an update boundary (a multiple of {@code
- * weights.update-interval}), sends the count as of that boundary to the weight table. Counts are
- * staged per boundary, so an update contains exactly the samples with {@code closedAt <= boundary},
- * whatever the arrival order.
+ * Keyed by class, the counting half of core's {@link ClassCounting}: keeps the class's decayed
+ * sample count (counted at the sample's {@code closedAt}) and, each time the watermark passes an
+ * update boundary (a multiple of {@code weights.update-interval}), sends the count as of that
+ * boundary to the weight table. Counts are staged per boundary, so an update contains exactly the
+ * samples with {@code closedAt <= boundary}, whatever the arrival order.
  */
 public class ClassCountFunction extends KeyedProcessFunction<String, LabeledSample, LabeledSample> {
 
@@ -37,24 +38,15 @@ public class ClassCountFunction extends KeyedProcessFunction<String, LabeledSamp
 
     public static final String STAGED = "staged-by-boundary";
 
-    private final HalfLife halfLife;
-    private final long intervalMillis;
+    private final ClassCounting counting;
     private final Duration ttl;
     private transient ValueState<CountState> count;
     private transient MapState<Long, CountState> staged;
     private transient Counter samplesCounted;
 
     public ClassCountFunction(HalfLife halfLife, long intervalMillis, Duration ttl) {
-        this.halfLife = halfLife;
-        this.intervalMillis = intervalMillis;
+        this.counting = new ClassCounting(halfLife, intervalMillis);
         this.ttl = ttl;
-    }
-
-    /** The first boundary at or after {@code t}. */
-    static long boundaryOf(long t, long interval) {
-        return Math.floorDiv(t, interval) * interval == t
-                ? t
-                : (Math.floorDiv(t, interval) + 1) * interval;
     }
 
     @Override
@@ -74,10 +66,14 @@ public class ClassCountFunction extends KeyedProcessFunction<String, LabeledSamp
     @Override
     public void processElement(LabeledSample s, Context ctx, Collector<LabeledSample> out)
             throws Exception {
-        long boundary = boundaryOf(s.closedAt, intervalMillis);
+        long boundary = counting.boundaryOf(s.closedAt);
         CountState stagedCount = staged.get(boundary);
-        DecayedCount c = stagedCount == null ? DecayedCount.ZERO : stagedCount.toDecayedCount();
-        staged.put(boundary, CountState.of(c.add(1.0, s.closedAt, halfLife)));
+        staged.put(
+                boundary,
+                CountState.of(
+                        counting.count(
+                                stagedCount == null ? null : stagedCount.toDecayedCount(),
+                                s.closedAt)));
         ctx.timerService().registerEventTimeTimer(boundary);
         samplesCounted.inc();
         out.collect(s);
@@ -93,9 +89,9 @@ public class ClassCountFunction extends KeyedProcessFunction<String, LabeledSamp
         staged.remove(timestamp);
         CountState current = count.value();
         DecayedCount merged =
-                current == null
-                        ? stagedCount.toDecayedCount()
-                        : current.toDecayedCount().merge(stagedCount.toDecayedCount(), halfLife);
+                counting.fold(
+                        current == null ? null : current.toDecayedCount(),
+                        stagedCount.toDecayedCount());
         count.update(CountState.of(merged));
         ctx.output(
                 Tags.CLASS_COUNTS,

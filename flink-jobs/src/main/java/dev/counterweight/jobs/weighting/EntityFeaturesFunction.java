@@ -2,6 +2,8 @@ package dev.counterweight.jobs.weighting;
 
 import dev.counterweight.core.decay.HalfLife;
 import dev.counterweight.core.features.ActivityCounts;
+import dev.counterweight.core.features.ActivityFeatures;
+import dev.counterweight.core.features.SampleFeatures;
 import dev.counterweight.jobs.weighting.internal.LabeledSample;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,15 +22,16 @@ import org.apache.flink.util.Collector;
 
 /**
  * Keyed by an entity (item or category): writes the entity's decayed activity before this sample
- * into the sample's features at {@code offset}, then counts the sample. Corrections relabel an
- * already counted exposure, so they are not counted again.
+ * into the sample's features at {@code offset}, then counts the sample ({@link ActivityFeatures}).
+ * Corrections relabel an already counted exposure, so they are not counted again.
  *
  * <p>Samples of one entity come from every upstream attribution subtask, interleaved in whatever
  * order the network delivers them. So that a sample's features hold exactly the activity of the
  * samples closed before it (never a later one: that would leak the future into the features) and
  * are a function of the input alone, samples are buffered by {@code closedAt} and applied when the
- * watermark passes it, in {@code (closedAt, sampleId)} order. Attribution emits a sample when its
- * own watermark reaches {@code closedAt}, so the buffer holds samples for about one watermark hop.
+ * watermark passes it, in {@code (closedAt, sampleId)} order ({@link SampleFeatures#entityOrder}).
+ * Attribution emits a sample when its own watermark reaches {@code closedAt}, so the buffer holds
+ * samples for about one watermark hop.
  */
 public class EntityFeaturesFunction
         extends KeyedProcessFunction<String, LabeledSample, LabeledSample> {
@@ -40,10 +43,11 @@ public class EntityFeaturesFunction
 
     public static final String PENDING = "pending-by-closed-at";
 
+    private static final Comparator<LabeledSample> ORDER =
+            SampleFeatures.entityOrder(s -> s.closedAt, s -> s.sampleId);
+
     private final int offset;
-    private final HalfLife halfLife;
-    private final double priorClicks;
-    private final double priorExposures;
+    private final ActivityFeatures features;
     private final Duration ttl;
     private transient ValueState<ActivityCounts> activity;
     private transient MapState<Long, List<LabeledSample>> pending;
@@ -55,9 +59,7 @@ public class EntityFeaturesFunction
             double priorExposures,
             Duration ttl) {
         this.offset = offset;
-        this.halfLife = halfLife;
-        this.priorClicks = priorClicks;
-        this.priorExposures = priorExposures;
+        this.features = new ActivityFeatures(halfLife, priorClicks, priorExposures);
         this.ttl = ttl;
     }
 
@@ -99,23 +101,22 @@ public class EntityFeaturesFunction
         if (due == null) {
             return;
         }
-        due.sort(Comparator.comparing((LabeledSample x) -> x.sampleId));
+        due.sort(ORDER);
         ActivityCounts counts = activity.value();
         if (counts == null) {
             counts = new ActivityCounts();
         }
         boolean counted = false;
         for (LabeledSample s : due) {
-            System.arraycopy(
-                    counts.valuesAt(s.closedAt, halfLife, priorClicks, priorExposures),
-                    0,
-                    s.features,
-                    offset,
-                    ActivityCounts.FEATURES);
-            if (!s.correction) {
-                counts.add(s.closedAt, s.click, s.conversion, halfLife);
-                counted = true;
-            }
+            counted |=
+                    features.observe(
+                            counts,
+                            s.closedAt,
+                            s.click,
+                            s.conversion,
+                            s.correction,
+                            s.features,
+                            offset);
             out.collect(s);
         }
         if (counted) {

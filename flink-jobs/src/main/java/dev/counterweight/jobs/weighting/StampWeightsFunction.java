@@ -1,10 +1,10 @@
 package dev.counterweight.jobs.weighting;
 
-import dev.counterweight.avro.ClassWeight;
 import dev.counterweight.avro.ClassWeights;
 import dev.counterweight.avro.Sample;
 import dev.counterweight.avro.SourceOffset;
 import dev.counterweight.connectors.features.FeatureLayout;
+import dev.counterweight.connectors.weights.WeightTableParts;
 import dev.counterweight.core.sampling.DownSamplingConfig;
 import dev.counterweight.core.sampling.NegativeDownSampler;
 import dev.counterweight.jobs.weighting.internal.LabeledSample;
@@ -25,8 +25,9 @@ import org.apache.flink.util.Collector;
 
 /**
  * Stamps each sample with the weight of its class from the newest weight table it has received
- * (broadcast state), applies negative down-sampling (kept negatives get weight x 1/rate and carry
- * the rate), and builds the outgoing Avro {@link Sample}. Before the first table, the weight is 1.
+ * (broadcast state, as {@link WeightTableParts}), applies negative down-sampling (kept negatives
+ * get weight x 1/rate and carry the rate), and builds the outgoing Avro {@link Sample}. Before the
+ * first table, the weight is 1.
  */
 public class StampWeightsFunction
         extends BroadcastProcessFunction<LabeledSample, ClassWeights, Sample> {
@@ -182,18 +183,17 @@ public class StampWeightsFunction
 
     private void cache(ReadOnlyBroadcastState<String, ClassWeights> state, ClassWeights table)
             throws Exception {
-        cachedWeights = new HashMap<>();
         if (table == null) {
+            cachedWeights = new HashMap<>();
             cachedFallback = 1.0;
             cachedVersion = 0;
             return;
         }
+        List<ClassWeights> parts = new ArrayList<>(table.getParts());
         for (int p = 0; p < table.getParts(); p++) {
-            ClassWeights part = p == 0 ? table : state.get(CURRENT + "#" + p);
-            for (ClassWeight c : part.getClasses()) {
-                cachedWeights.put(c.getClassKey(), c.getWeight());
-            }
+            parts.add(p == 0 ? table : state.get(CURRENT + "#" + p));
         }
+        cachedWeights = WeightTableParts.weights(parts);
         cachedFallback = table.getFallbackWeight();
         cachedVersion = table.getVersion();
     }

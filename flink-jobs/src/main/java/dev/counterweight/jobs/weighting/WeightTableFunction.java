@@ -2,10 +2,11 @@ package dev.counterweight.jobs.weighting;
 
 import dev.counterweight.avro.ClassLoss;
 import dev.counterweight.avro.ClassLossEntry;
-import dev.counterweight.avro.ClassWeight;
 import dev.counterweight.avro.ClassWeights;
+import dev.counterweight.connectors.weights.WeightTableParts;
 import dev.counterweight.core.decay.DecayedCount;
 import dev.counterweight.core.decay.HalfLife;
+import dev.counterweight.core.weighting.ClassCounting;
 import dev.counterweight.core.weighting.LossAwareConfig;
 import dev.counterweight.core.weighting.LossAwareMultiplier;
 import dev.counterweight.core.weighting.WeightTable;
@@ -13,7 +14,6 @@ import dev.counterweight.core.weighting.WeightingConfig;
 import dev.counterweight.jobs.weighting.internal.ClassCountUpdate;
 import dev.counterweight.jobs.weighting.internal.CountState;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -38,9 +38,9 @@ import org.apache.flink.util.Collector;
 /**
  * The single global operator (one key, parallelism 1) that folds per-class counts into the
  * versioned weight table: at each update boundary it applies the updates of that boundary, values
- * every class count at the boundary, and computes the table with {@link WeightTable#compute}.
- * Publishes gauges for the Flink UI: number of classes, imbalance ratio, effective sample size,
- * table version and age, and count and weight of the top classes.
+ * every class count at the boundary, and computes the table ({@link ClassCounting#tableAt}), sent
+ * as {@link WeightTableParts}. Publishes gauges for the Flink UI: number of classes, imbalance
+ * ratio, effective sample size, table version and age, and count and weight of the top classes.
  *
  * <p>The second input is the learner's per-class loss ({@code class-loss} topic). With loss-aware
  * weights on, each window is folded into the smoothed per-class loss ratios as it arrives ({@link
@@ -196,15 +196,17 @@ public class WeightTableFunction
         for (String key : applied) {
             pendingUpdates.remove(key);
         }
-        Map<String, Double> valued = new HashMap<>();
+        List<Map.Entry<String, DecayedCount>> current = new ArrayList<>();
         for (Map.Entry<String, CountState> e : counts.entries()) {
-            DecayedCount c = e.getValue().toDecayedCount();
-            valued.put(e.getKey(), c.valueAt(boundary, halfLife));
+            current.add(Map.entry(e.getKey(), e.getValue().toDecayedCount()));
         }
         long next = (version.value() == null ? 0L : version.value()) + 1;
         version.update(next);
-        WeightTable table = WeightTable.compute(next, valued, config, multiplier());
-        for (ClassWeights part : toAvroParts(table, boundary, halfLife, MAX_PART_BYTES)) {
+        WeightTable table =
+                ClassCounting.tableAt(next, boundary, current, halfLife, config, multiplier());
+        for (ClassWeights part :
+                WeightTableParts.encode(
+                        table, boundary, halfLife, WeightTableParts.MAX_PART_BYTES)) {
             out.collect(part);
         }
         publishNanos.inc(System.nanoTime() - started);
@@ -226,80 +228,6 @@ public class WeightTableFunction
         LossAwareMultiplier m = new LossAwareMultiplier(lossAware);
         m.restore(ratios);
         return m;
-    }
-
-    /**
-     * Largest Avro size of the class entries of one class-weights record: half of Kafka's default 1
-     * MiB record limit ({@code max.request.size}, {@code message.max.bytes}), leaving room for the
-     * header fields and the batch overhead; about 17,000 classes with 12-character keys.
-     */
-    static final int MAX_PART_BYTES = 512 * 1024;
-
-    /**
-     * The Avro form of a table as one or more records ({@code part} of {@code parts}), each with
-     * the same header and a consecutive key range of at most {@code maxPartBytes} of encoded class
-     * entries (a single entry larger than that gets a part of its own). An empty table is one
-     * record with no classes.
-     */
-    static List<ClassWeights> toAvroParts(
-            WeightTable table, long computedAt, HalfLife halfLife, int maxPartBytes) {
-        List<List<ClassWeight>> slices = new ArrayList<>();
-        List<ClassWeight> slice = new ArrayList<>();
-        long sliceBytes = 0;
-        for (Map.Entry<String, dev.counterweight.core.weighting.ClassWeight> e :
-                table.entries().entrySet()) {
-            int bytes = entryBytes(e.getKey());
-            if (!slice.isEmpty() && sliceBytes + bytes > maxPartBytes) {
-                slices.add(slice);
-                slice = new ArrayList<>();
-                sliceBytes = 0;
-            }
-            slice.add(new ClassWeight(e.getKey(), e.getValue().count(), e.getValue().weight()));
-            sliceBytes += bytes;
-        }
-        slices.add(slice);
-        List<ClassWeights> parts = new ArrayList<>(slices.size());
-        for (int i = 0; i < slices.size(); i++) {
-            parts.add(
-                    ClassWeights.newBuilder()
-                            .setVersion(table.version())
-                            .setStrategy(table.strategy().name())
-                            .setComputedAt(Instant.ofEpochMilli(computedAt))
-                            .setHalfLifeMillis(halfLife.millis())
-                            .setTotalCount(table.totalCount())
-                            .setEffectiveSampleSize(table.effectiveSampleSize())
-                            .setImbalanceRatio(table.imbalanceRatio())
-                            .setFallbackWeight(table.fallbackWeight())
-                            .setClasses(slices.get(i))
-                            .setPart(i)
-                            .setParts(slices.size())
-                            .build());
-        }
-        return parts;
-    }
-
-    /** Avro binary size of one class entry: the key (length varint + UTF-8) and two doubles. */
-    static int entryBytes(String key) {
-        int utf8 = 0;
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            if (c < 0x80) {
-                utf8 += 1;
-            } else if (c < 0x800) {
-                utf8 += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                utf8 += 4;
-                i++;
-            } else {
-                utf8 += 3;
-            }
-        }
-        long zigzag = (long) utf8 << 1;
-        int varint = 1;
-        while ((zigzag >>>= 7) != 0) {
-            varint++;
-        }
-        return varint + utf8 + 16;
     }
 
     private void registerTopClassGauges(WeightTable table) {

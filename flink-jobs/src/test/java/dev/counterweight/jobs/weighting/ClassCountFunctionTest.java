@@ -202,16 +202,6 @@ class ClassCountFunctionTest {
     }
 
     @Test
-    void boundaryOfIsTheFirstMultipleOfTheIntervalAtOrAfterATime() {
-        assertThat(ClassCountFunction.boundaryOf(0, INTERVAL)).isZero();
-        assertThat(ClassCountFunction.boundaryOf(1, INTERVAL)).isEqualTo(10_000);
-        assertThat(ClassCountFunction.boundaryOf(10_000, INTERVAL)).isEqualTo(10_000);
-        assertThat(ClassCountFunction.boundaryOf(10_001, INTERVAL)).isEqualTo(20_000);
-        assertThat(ClassCountFunction.boundaryOf(-1, INTERVAL)).isZero();
-        assertThat(ClassCountFunction.boundaryOf(-10_001, INTERVAL)).isEqualTo(-10_000);
-    }
-
-    @Test
     void snapshotThenRestoreGivesTheSameOutputAsAnUninterruptedRun() throws Exception {
         List<Step<LabeledSample>> script = shuffledSamples();
         int firstWatermark = script.indexOf(watermark(20_000));

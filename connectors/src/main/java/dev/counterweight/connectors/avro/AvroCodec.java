@@ -131,14 +131,19 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
     /**
      * Decodes bytes written by {@link #encode}.
      *
-     * @throws IOException with the reason if the bytes are not a record of this type
+     * @throws IOException with the reason if the bytes are not a record of this type, e.g. {@value
+     *     #UNKNOWN_FINGERPRINT} for a writer schema neither current nor released
+     * @throws IllegalStateException if the released schemas on the class path are broken (a
+     *     released file edited or missing): a build error, never reported as a bad record
      */
     public T decode(byte[] bytes) throws IOException {
         if (bytes == null) {
             throw new IOException("null value, expected a " + type.getSimpleName());
         }
+        // Outside the try: a broken set of released schemas is a broken build, not a bad record.
+        BinaryMessageDecoder<T> decoder = decoder();
         try {
-            return decoder().decode(bytes);
+            return decoder.decode(bytes);
         } catch (BadHeaderException e) {
             throw new WrongSchemaException(
                     "not Avro single-object encoding (" + e.getMessage() + ")", e);

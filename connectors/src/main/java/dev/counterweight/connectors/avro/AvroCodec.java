@@ -1,10 +1,16 @@
 package dev.counterweight.connectors.avro;
 
+import dev.counterweight.avro.released.ReleasedSchemas;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SystemLimitException;
 import org.apache.avro.message.BadHeaderException;
@@ -19,8 +25,15 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Encodes and decodes one generated Avro type in Avro's single-object encoding (2 marker bytes, the
  * 8-byte schema fingerprint, then the binary body): the wire format of every Counterweight topic.
- * Bytes of another schema fail with a message naming the fingerprint, so a wrong-topic producer is
- * caught, not misread. Serializable, so Flink functions can hold one.
+ * Serializable, so Flink functions can hold one.
+ *
+ * <p>Schema evolution: records are always written with the current schema, and read with it as the
+ * reader schema. A record written with the schema of an earlier release (shipped in the schemas
+ * jar, see {@link ReleasedSchemas}) is found by its fingerprint and resolved to the current schema
+ * by Avro's schema resolution: fields added since get their defaults. Bytes with any other
+ * fingerprint fail with a {@link WrongSchemaException} whose message starts with {@value
+ * #UNKNOWN_FINGERPRINT} and the fingerprint in hex, so a wrong-topic producer or a producer of a
+ * newer, unreleased schema is caught and dead-lettered, never misread.
  *
  * <p>Decoding is bounded: a few malicious bytes that claim a huge array, map, string or byte field
  * must not make Avro allocate it (an {@link OutOfMemoryError} would fail the job on every replay).
@@ -41,6 +54,9 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
 
     /** Default cap on one Avro string or bytes value. */
     public static final int DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+    /** Start of the message for bytes whose writer schema is neither current nor released. */
+    public static final String UNKNOWN_FINGERPRINT = "unknown writer schema fingerprint";
 
     static {
         capAvroLimits();
@@ -78,6 +94,28 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
         return SpecificData.get().getSchema(type);
     }
 
+    /**
+     * Every writer schema this codec reads, by fingerprint in hex ({@link #fingerprintHex}): the
+     * released versions of this record, oldest first (labelled with their release), then the
+     * current schema (labelled {@code current}) if no release has the same fingerprint.
+     */
+    public Map<String, String> writerSchemas() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (ReleasedSchemas.Released r : released()) {
+            out.put(fingerprintHex(r.schema()), r.version());
+        }
+        out.putIfAbsent(fingerprintHex(schema()), "current");
+        return out;
+    }
+
+    /**
+     * A schema's CRC-64-AVRO fingerprint of its parsing canonical form, as the 8 bytes appear in
+     * single-object encoding after the 2 marker bytes, in lower-case hex.
+     */
+    public static String fingerprintHex(Schema schema) {
+        return ReleasedSchemas.fingerprintHex(schema);
+    }
+
     /** Encodes a record; never fails for a valid generated record. */
     public byte[] encode(T record) {
         try {
@@ -93,24 +131,31 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
     /**
      * Decodes bytes written by {@link #encode}.
      *
-     * @throws IOException with the reason if the bytes are not a record of this type
+     * @throws IOException with the reason if the bytes are not a record of this type, e.g. {@value
+     *     #UNKNOWN_FINGERPRINT} for a writer schema neither current nor released
+     * @throws IllegalStateException if the released schemas on the class path are broken (a
+     *     released file edited or missing): a build error, never reported as a bad record
      */
     public T decode(byte[] bytes) throws IOException {
         if (bytes == null) {
             throw new IOException("null value, expected a " + type.getSimpleName());
         }
+        // Outside the try: a broken set of released schemas is a broken build, not a bad record.
+        BinaryMessageDecoder<T> decoder = decoder();
         try {
-            return decoder().decode(bytes);
+            return decoder.decode(bytes);
         } catch (BadHeaderException e) {
             throw new WrongSchemaException(
                     "not Avro single-object encoding (" + e.getMessage() + ")", e);
         } catch (MissingSchemaException e) {
             throw new WrongSchemaException(
-                    "written with a schema that is not "
+                    UNKNOWN_FINGERPRINT
+                            + " "
+                            + HexFormat.of().formatHex(bytes, 2, Math.min(bytes.length, 10))
+                            + ": neither the current "
                             + type.getSimpleName()
-                            + " ("
-                            + e.getMessage()
-                            + ")",
+                            + " schema nor a released one "
+                            + releasedVersions(),
                     e);
         } catch (IOException e) {
             throw e;
@@ -185,8 +230,37 @@ public final class AvroCodec<T extends SpecificRecordBase> implements Serializab
 
     private BinaryMessageDecoder<T> decoder() {
         if (decoder == null) {
-            decoder = new BinaryMessageDecoder<>(SpecificData.getForClass(type), schema());
+            BinaryMessageDecoder<T> d =
+                    new BinaryMessageDecoder<>(SpecificData.getForClass(type), schema());
+            for (ReleasedSchemas.Released r : released()) {
+                // Resolved against the current (reader) schema when a record of it arrives.
+                d.addSchema(r.schema());
+            }
+            decoder = d;
         }
         return decoder;
+    }
+
+    private List<ReleasedSchemas.Released> released() {
+        List<ReleasedSchemas.Released> out = new ArrayList<>();
+        for (ReleasedSchemas.Released r : ReleasedSchemas.of(type.getSimpleName())) {
+            if (!r.schema().getFullName().equals(schema().getFullName())) {
+                throw new IllegalStateException(
+                        "released schema "
+                                + r.record()
+                                + "/"
+                                + r.version()
+                                + " is "
+                                + r.schema().getFullName()
+                                + ", not "
+                                + schema().getFullName());
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    private List<String> releasedVersions() {
+        return released().stream().map(ReleasedSchemas.Released::version).toList();
     }
 }

@@ -8,11 +8,14 @@ import dev.counterweight.avro.ClassWeights;
 import dev.counterweight.avro.UserEvent;
 import dev.counterweight.avro.fixtures.TestEvents;
 import dev.counterweight.connectors.avro.AvroCodec;
+import dev.counterweight.connectors.avro.WriterSchemas;
 import dev.counterweight.jobs.weighting.EventValidator.Rejection;
 import dev.counterweight.jobs.weighting.EventValidator.Result;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 
 /** Every reason code of the validator, through the bytes a producer would write. */
@@ -105,6 +108,37 @@ class EventValidatorTest {
         byte[] whole = CODEC.encode(shown().at(EVENT_TS));
         assertThat(rejectionOf(Arrays.copyOf(whole, whole.length - 4)).code())
                 .isEqualTo(EventValidator.UNDECODABLE);
+    }
+
+    @Test
+    void anEventOfAKnownWriterSchemaIsReadWithTheCurrentOne() {
+        UserEvent event = shown().forRequest("r1").atPosition(2).at(EVENT_TS);
+        byte[] v2 =
+                WriterSchemas.encode(
+                        WriterSchemas.testV2("UserEvent"), event, Map.of("channel", "web"));
+        byte[] release010 =
+                WriterSchemas.encode(WriterSchemas.released("UserEvent", "0.1.0"), event, Map.of());
+
+        for (byte[] value : List.of(v2, release010)) {
+            Result result = VALIDATOR.validate(value, RECORD_TS);
+            assertThat(result.rejection()).isNull();
+            assertThat(result.event()).isEqualTo(event);
+        }
+    }
+
+    @Test
+    void anUnknownWriterSchemaIsRefusedNamingItsFingerprint() {
+        Schema unreleased = WriterSchemas.unreleased(UserEvent.getClassSchema());
+        Rejection r =
+                rejectionOf(
+                        WriterSchemas.encode(
+                                unreleased, shown().at(EVENT_TS), Map.of("unreleased", "v3")));
+
+        assertThat(r.code()).isEqualTo(EventValidator.WRONG_SCHEMA);
+        assertThat(r.reason())
+                .startsWith(
+                        "not a UserEvent: unknown writer schema fingerprint "
+                                + AvroCodec.fingerprintHex(unreleased));
     }
 
     /**

@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.counterweight.avro.Sample;
 import dev.counterweight.connectors.avro.AvroCodec;
+import dev.counterweight.connectors.avro.WriterSchemas;
 import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.learner.model.Batch;
 import dev.counterweight.learner.model.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.avro.Schema;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -128,6 +131,37 @@ class SampleValidatorTest {
         assertThat(batch.size()).isEqualTo(2);
         assertThat(batch.weight()[1]).isEqualTo((float) DEFAULTS.maxWeight());
         assertThat(batch.dense()[1][0]).isEqualTo((float) Math.log1p(DEFAULTS.maxAbsFeature()));
+    }
+
+    @Test
+    void aSampleOfAKnownWriterSchemaIsReadWithTheCurrentOne() {
+        Sample good = BadSamples.good();
+        byte[] v2 =
+                WriterSchemas.encode(
+                        WriterSchemas.testV2("Sample"), good, Map.of("experiment", "exp-7"));
+        byte[] release010 =
+                WriterSchemas.encode(WriterSchemas.released("Sample", "0.1.0"), good, Map.of());
+
+        for (byte[] value : List.of(v2, release010)) {
+            SampleValidator.Result result = VALIDATOR.validate(value);
+            assertThat(result.rejection()).isNull();
+            assertThat(result.sample()).isEqualTo(good);
+        }
+    }
+
+    @Test
+    void anUnknownWriterSchemaIsRefusedNamingItsFingerprint() {
+        Schema unreleased = WriterSchemas.unreleased(Sample.getClassSchema());
+        SampleValidator.Result result =
+                VALIDATOR.validate(
+                        WriterSchemas.encode(
+                                unreleased, BadSamples.good(), Map.of("unreleased", "v3")));
+
+        assertThat(result.rejection().code()).isEqualTo(SampleValidator.WRONG_SCHEMA);
+        assertThat(result.rejection().reason())
+                .startsWith(
+                        "not a Sample: unknown writer schema fingerprint "
+                                + AvroCodec.fingerprintHex(unreleased));
     }
 
     @Test

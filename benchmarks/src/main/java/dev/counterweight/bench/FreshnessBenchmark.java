@@ -197,7 +197,7 @@ public final class FreshnessBenchmark {
         log.flush();
         Replayer.replayToKafka(
                 bootstrap,
-                Topics.EVENTS,
+                Topics.EVENTS.name(),
                 history,
                 ReplayPacing.asFastAsPossible(),
                 ProgressListener.NONE);
@@ -206,7 +206,7 @@ public final class FreshnessBenchmark {
         // the wall clock at send to within milliseconds.
         Replayer.replayToKafka(
                 bootstrap,
-                Topics.EVENTS,
+                Topics.EVENTS.name(),
                 live,
                 new ReplayPacing(1, ReplayPacing.TimeShift.NONE, 1),
                 ProgressListener.NONE);
@@ -215,7 +215,7 @@ public final class FreshnessBenchmark {
         for (ModelSnapshot s :
                 TopicReader.readAll(
                         bootstrap,
-                        Topics.MODEL_SNAPSHOTS,
+                        Topics.MODEL_SNAPSHOTS.name(),
                         ModelSnapshot.class,
                         Duration.ofMinutes(2))) {
             announced.add(point(s));
@@ -229,10 +229,10 @@ public final class FreshnessBenchmark {
         long from = t0 + config.warmup().toMillis();
         long to = from + config.measure().toMillis();
         List<long[]> measured = new ArrayList<>();
-        AvroCodec<Sample> sampleCodec = AvroCodec.of(Sample.class);
+        AvroCodec<Sample> sampleCodec = Topics.WEIGHTED_SAMPLES.codec();
         readAll(
                 bootstrap,
-                Topics.WEIGHTED_SAMPLES,
+                Topics.WEIGHTED_SAMPLES.name(),
                 rec -> {
                     Sample s = decode(sampleCodec, rec.value());
                     long closedAt = s.getClosedAt().toEpochMilli();

@@ -5,6 +5,7 @@ import dev.counterweight.avro.Sample;
 import dev.counterweight.avro.UserEvent;
 import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.dataset.SyntheticEventGenerator;
+import dev.counterweight.connectors.kafka.Topics;
 import dev.counterweight.connectors.replay.KafkaEventSink;
 import dev.counterweight.jobs.weighting.SampleWeightingJob;
 import dev.counterweight.jobs.weighting.SampleWeightingSettings;
@@ -347,7 +348,7 @@ public final class LatencyBenchmark {
 
         @Override
         public void run() {
-            AvroCodec<UserEvent> codec = AvroCodec.of(UserEvent.class);
+            AvroCodec<UserEvent> codec = Topics.EVENTS.codec();
             try (KafkaProducer<byte[], byte[]> producer =
                     new KafkaProducer<>(
                             KafkaEventSink.producerConfig(bootstrap),
@@ -450,7 +451,7 @@ public final class LatencyBenchmark {
 
         @Override
         public void run() {
-            AvroCodec<Sample> codec = AvroCodec.of(Sample.class);
+            AvroCodec<Sample> codec = Topics.WEIGHTED_SAMPLES.codec();
             try (KafkaConsumer<byte[], byte[]> c =
                     new KafkaConsumer<>(
                             Map.of(

@@ -58,9 +58,9 @@ public final class LearnerBenchmark {
             broker.createTopics(
                     List.of(
                             new NewTopic("bench-samples", 1, (short) 1),
-                            new NewTopic(Topics.MODEL_SNAPSHOTS, 1, (short) 1),
-                            new NewTopic(Topics.CLASS_LOSS, 1, (short) 1),
-                            new NewTopic(Topics.LEARNER_DLQ, 1, (short) 1)));
+                            new NewTopic(Topics.MODEL_SNAPSHOTS.name(), 1, (short) 1),
+                            new NewTopic(Topics.CLASS_LOSS.name(), 1, (short) 1),
+                            new NewTopic(Topics.LEARNER_DLQ.name(), 1, (short) 1)));
             produce(broker.bootstrapServers(), data);
             // One warm-up round of each side (JIT, native libraries), not reported.
             bare(data, batchSizes[0]);
@@ -145,7 +145,7 @@ public final class LearnerBenchmark {
     }
 
     private static void produce(String bootstrap, List<Sample> data) throws Exception {
-        AvroCodec<Sample> codec = AvroCodec.of(Sample.class);
+        AvroCodec<Sample> codec = Topics.WEIGHTED_SAMPLES.codec();
         try (KafkaProducer<byte[], byte[]> p =
                 new KafkaProducer<>(
                         Map.of(

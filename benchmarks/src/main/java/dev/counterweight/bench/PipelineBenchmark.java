@@ -4,12 +4,10 @@ import dev.counterweight.avro.UserEvent;
 import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.dataset.SyntheticEventGenerator;
 import dev.counterweight.connectors.kafka.TopicReader;
-import dev.counterweight.jobs.weighting.EventValidator;
+import dev.counterweight.connectors.kafka.Topics;
 import dev.counterweight.jobs.weighting.SampleWeightingJob;
 import dev.counterweight.jobs.weighting.SampleWeightingSettings;
-import dev.counterweight.jobs.weighting.internal.IngestedEvent;
 import dev.counterweight.jobs.weighting.io.AvroRecordSerializer;
-import dev.counterweight.jobs.weighting.io.IngestedEventDeserializer;
 import dev.counterweight.testing.EmbeddedKafkaBroker;
 import dev.counterweight.testing.LoopbackFlink;
 import java.io.PrintWriter;
@@ -20,14 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -196,25 +190,13 @@ public final class PipelineBenchmark {
                         Configuration.fromMap(jobOptions(bootstrap, workDir, run, n)));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(2, flink(settings));
-        KafkaSource<IngestedEvent> source =
-                KafkaSource.<IngestedEvent>builder()
-                        .setBootstrapServers(bootstrap)
-                        .setTopics(settings.eventsTopic())
-                        .setGroupId(settings.groupId())
-                        .setStartingOffsets(OffsetsInitializer.earliest())
-                        .setBounded(OffsetsInitializer.latest())
-                        .setDeserializer(
-                                new IngestedEventDeserializer(
-                                        new EventValidator(settings.limits())))
-                        .setProperty("isolation.level", "read_committed")
-                        .build();
         KafkaSink<UserEvent> sink =
                 KafkaSink.<UserEvent>builder()
                         .setBootstrapServers(bootstrap)
                         .setRecordSerializer(
                                 new AvroRecordSerializer<>(
                                         run + "-passthrough-out",
-                                        UserEvent.class,
+                                        Topics.EVENTS.codec(),
                                         e -> e.getUserId(),
                                         true))
                         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
@@ -223,20 +205,7 @@ public final class PipelineBenchmark {
                                 "transaction.timeout.ms",
                                 String.valueOf(settings.transactionTimeout().toMillis()))
                         .build();
-        env.fromSource(
-                        source,
-                        WatermarkStrategy.<IngestedEvent>forBoundedOutOfOrderness(
-                                        settings.outOfOrderness())
-                                .withTimestampAssigner(
-                                        (e, ts) ->
-                                                e.isValid()
-                                                        ? e.event.getEventTime().toEpochMilli()
-                                                        : Long.MIN_VALUE),
-                        "Kafka events")
-                .filter(IngestedEvent::isValid)
-                .map(e -> e.event)
-                .returns(new AvroTypeInfo<>(UserEvent.class))
-                .sinkTo(sink);
+        SampleWeightingJob.validEvents(env, settings).sinkTo(sink);
         return timed(env, "bench-pass-through-" + run, bootstrap, run + "-passthrough-out");
     }
 
@@ -285,7 +254,7 @@ public final class PipelineBenchmark {
 
     /** Seconds to send every event (Avro encoding, idempotent producer, acks=all). */
     static double produce(String bootstrap, String topic, List<UserEvent> events) {
-        AvroCodec<UserEvent> codec = AvroCodec.of(UserEvent.class);
+        AvroCodec<UserEvent> codec = Topics.EVENTS.codec();
         long t0 = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> p =
                 new KafkaProducer<>(
@@ -327,7 +296,7 @@ public final class PipelineBenchmark {
 
     /** Seconds to read (and decode) every event back. */
     static double consume(String bootstrap, String topic, int expected) throws Exception {
-        AvroCodec<UserEvent> codec = AvroCodec.of(UserEvent.class);
+        AvroCodec<UserEvent> codec = Topics.EVENTS.codec();
         long t0 = System.nanoTime();
         int read = 0;
         try (KafkaConsumer<byte[], byte[]> c =

@@ -5,6 +5,7 @@ import dev.counterweight.avro.UserEvent;
 import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.dataset.SyntheticEventGenerator;
 import dev.counterweight.connectors.kafka.TopicReader;
+import dev.counterweight.connectors.kafka.Topics;
 import dev.counterweight.jobs.weighting.SampleWeightingJob;
 import dev.counterweight.jobs.weighting.SampleWeightingSettings;
 import dev.counterweight.testing.EmbeddedKafkaBroker;
@@ -325,7 +326,7 @@ public final class ScaleBenchmark {
      * record sizes of one version (a version published in parts counts all its parts).
      */
     static long[] weightsTopic(String bootstrap, String topic) {
-        AvroCodec<ClassWeights> codec = AvroCodec.of(ClassWeights.class);
+        AvroCodec<ClassWeights> codec = Topics.CLASS_WEIGHTS.codec();
         Map<Long, Long> bytesByVersion = new HashMap<>();
         long[] maxRecord = {0};
         TopicReader.read(

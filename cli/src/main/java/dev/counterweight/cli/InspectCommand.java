@@ -3,7 +3,7 @@ package dev.counterweight.cli;
 import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.kafka.KafkaPreflight;
 import dev.counterweight.connectors.kafka.TopicReader;
-import dev.counterweight.connectors.kafka.TopicTypes;
+import dev.counterweight.connectors.kafka.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -36,7 +36,7 @@ public final class InspectCommand implements Callable<Integer> {
     static final class TopicNames implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return TopicTypes.topics().iterator();
+            return Topics.names().iterator();
         }
     }
 
@@ -84,7 +84,7 @@ public final class InspectCommand implements Callable<Integer> {
     public Integer call() {
         AvroCodec<? extends SpecificRecordBase> codec;
         try {
-            codec = TopicTypes.codecFor(topic);
+            codec = Topics.byName(topic).codec();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

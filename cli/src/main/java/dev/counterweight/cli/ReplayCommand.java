@@ -37,11 +37,8 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Mixin KnownAnswerOptions knownAnswer = new KnownAnswerOptions();
 
-    @Option(
-            names = "--topic",
-            defaultValue = Topics.EVENTS,
-            description = "Topic to write to. Default: ${DEFAULT-VALUE}.")
-    String topic;
+    @Option(names = "--topic", description = "Topic to write to. Default: ${DEFAULT-VALUE}.")
+    String topic = Topics.EVENTS.name();
 
     @Option(
             names = "--source",

@@ -90,7 +90,7 @@ class CounterweightCliITCase {
                 .as(err.toString())
                 .isZero();
         assertThat(out.toString().lines())
-                .hasSize(Topics.all(3).size() + 1)
+                .hasSize(Topics.specs(3).size() + 1)
                 .anySatisfy(l -> assertThat(l).matches("events +3 +1 +delete +created"))
                 .anySatisfy(l -> assertThat(l).matches("learner-dlq +1 +1 +delete +created"))
                 .anySatisfy(l -> assertThat(l).matches("class-weights +1 +1 +compact +created"))
@@ -137,7 +137,7 @@ class CounterweightCliITCase {
         AvroCodec<UserEvent> codec = AvroCodec.of(UserEvent.class);
         List<ConsumerRecord<byte[], byte[]>> records =
                 KafkaTestUtils.readAllCommitted(
-                        broker.bootstrapServers(), Topics.EVENTS, READ_TIMEOUT);
+                        broker.bootstrapServers(), Topics.EVENTS.name(), READ_TIMEOUT);
         assertThat(records).hasSize(REPLAYED);
         long shiftedFirst = Long.MAX_VALUE;
         Map<String, Integer> partitionOfUser = new HashMap<>();
@@ -241,7 +241,7 @@ class CounterweightCliITCase {
                 String cls = "cat=" + (i % 10 < 6 ? 0 : i % 10 < 9 ? 1 : 2) + "|y=none";
                 send(
                         producer,
-                        Topics.WEIGHTED_SAMPLES,
+                        Topics.WEIGHTED_SAMPLES.name(),
                         Sample.newBuilder()
                                 .setSampleId("s" + i)
                                 .setUserId("u" + i)
@@ -259,7 +259,7 @@ class CounterweightCliITCase {
             for (long v = 1; v <= 3; v++) {
                 send(
                         producer,
-                        Topics.CLASS_WEIGHTS,
+                        Topics.CLASS_WEIGHTS.name(),
                         ClassWeights.newBuilder()
                                 .setVersion(v)
                                 .setStrategy("SQRT_INVERSE")
@@ -279,7 +279,7 @@ class CounterweightCliITCase {
             for (long v = 1; v <= 2; v++) {
                 send(
                         producer,
-                        Topics.MODEL_SNAPSHOTS,
+                        Topics.MODEL_SNAPSHOTS.name(),
                         ModelSnapshot.newBuilder()
                                 .setModelName("ranker")
                                 .setVersion(v)
@@ -293,7 +293,7 @@ class CounterweightCliITCase {
                                 .build());
                 send(
                         producer,
-                        Topics.CLASS_LOSS,
+                        Topics.CLASS_LOSS.name(),
                         ClassLoss.newBuilder()
                                 .setModelVersion(v)
                                 .setWindowEnd(t0.plusSeconds(60 * v))

@@ -118,7 +118,7 @@ public final class LocalPipeline implements AutoCloseable {
         Replayer.Result replay =
                 Replayer.replayToKafka(
                         bootstrap,
-                        Topics.EVENTS,
+                        Topics.EVENTS.name(),
                         data.events(),
                         settings.pacing(),
                         ProgressBar.onConsole(err, "events"));
@@ -182,7 +182,7 @@ public final class LocalPipeline implements AutoCloseable {
         broker = EmbeddedKafkaBroker.start(settings.workDir().resolve("kafka"));
         // Unlimited retention: replayed datasets carry their original (years old) event times.
         broker.createTopics(
-                Topics.all(settings.partitions()).stream()
+                Topics.specs(settings.partitions()).stream()
                         .map(
                                 t ->
                                         new Topics.TopicSpec(
@@ -251,10 +251,10 @@ public final class LocalPipeline implements AutoCloseable {
         Map<String, Long> counts = topicCounts();
         return new Summary(
                 sent,
-                counts.getOrDefault(Topics.WEIGHTED_SAMPLES, 0L),
-                counts.getOrDefault(Topics.CLASS_WEIGHTS, 0L),
+                counts.getOrDefault(Topics.WEIGHTED_SAMPLES.name(), 0L),
+                counts.getOrDefault(Topics.CLASS_WEIGHTS.name(), 0L),
                 tableVersions(),
-                counts.getOrDefault(Topics.MODEL_SNAPSHOTS, 0L),
+                counts.getOrDefault(Topics.MODEL_SNAPSHOTS.name(), 0L),
                 learner == null ? 0 : learner.status().samplesTrained(),
                 report,
                 Duration.ofNanos(System.nanoTime() - startNanos));
@@ -293,13 +293,13 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     private List<String> topicNames() {
-        return Topics.all(settings.partitions()).stream().map(Topics.TopicSpec::name).toList();
+        return Topics.specs(settings.partitions()).stream().map(Topics.TopicSpec::name).toList();
     }
 
     private void awaitConsumed(String groupId, Duration timeout) throws Exception {
         try (Admin admin = broker.admin()) {
             await(
-                    "the job to commit offsets up to the end of '" + Topics.EVENTS + "'",
+                    "the job to commit offsets up to the end of '" + Topics.EVENTS.name() + "'",
                     () -> {
                         try {
                             Map<TopicPartition, OffsetAndMetadata> committed =
@@ -308,7 +308,9 @@ public final class LocalPipeline implements AutoCloseable {
                                             .get(10, TimeUnit.SECONDS);
                             Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
                             for (int p = 0; p < settings.partitions(); p++) {
-                                ask.put(new TopicPartition(Topics.EVENTS, p), OffsetSpec.latest());
+                                ask.put(
+                                        new TopicPartition(Topics.EVENTS.name(), p),
+                                        OffsetSpec.latest());
                             }
                             Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end =
                                     admin.listOffsets(ask).all().get(10, TimeUnit.SECONDS);
@@ -336,9 +338,9 @@ public final class LocalPipeline implements AutoCloseable {
         try (Admin admin = broker.admin()) {
             for (String topic :
                     List.of(
-                            Topics.WEIGHTED_SAMPLES,
-                            Topics.CLASS_WEIGHTS,
-                            Topics.MODEL_SNAPSHOTS)) {
+                            Topics.WEIGHTED_SAMPLES.name(),
+                            Topics.CLASS_WEIGHTS.name(),
+                            Topics.MODEL_SNAPSHOTS.name())) {
                 counts.put(topic, committedRecords(admin, topic));
             }
         } catch (Exception e) {
@@ -356,10 +358,10 @@ public final class LocalPipeline implements AutoCloseable {
         if (broker == null) {
             return versions;
         }
-        AvroCodec<ClassWeights> codec = AvroCodec.of(ClassWeights.class);
+        AvroCodec<ClassWeights> codec = Topics.CLASS_WEIGHTS.codec();
         TopicReader.read(
                 broker.bootstrapServers(),
-                Topics.CLASS_WEIGHTS,
+                Topics.CLASS_WEIGHTS.name(),
                 TopicReader.Start.beginning(),
                 Long.MAX_VALUE,
                 false,

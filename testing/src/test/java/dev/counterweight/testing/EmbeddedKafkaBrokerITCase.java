@@ -37,7 +37,7 @@ class EmbeddedKafkaBrokerITCase {
     @BeforeAll
     static void start() {
         broker = EmbeddedKafkaBroker.start(dir);
-        broker.createTopics(Topics.all(2).stream().map(t -> t.toNewTopic((short) 1)).toList());
+        broker.createTopics(Topics.specs(2).stream().map(t -> t.toNewTopic((short) 1)).toList());
     }
 
     @AfterAll
@@ -53,19 +53,19 @@ class EmbeddedKafkaBrokerITCase {
         try (var admin = broker.admin()) {
             assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
                     .contains(
-                            Topics.EVENTS,
-                            Topics.EVENTS_DLQ,
-                            Topics.WEIGHTED_SAMPLES,
-                            Topics.CLASS_WEIGHTS,
-                            Topics.CLASS_LOSS,
-                            Topics.MODEL_SNAPSHOTS);
+                            Topics.EVENTS.name(),
+                            Topics.EVENTS_DLQ.name(),
+                            Topics.WEIGHTED_SAMPLES.name(),
+                            Topics.CLASS_WEIGHTS.name(),
+                            Topics.CLASS_LOSS.name(),
+                            Topics.MODEL_SNAPSHOTS.name());
             var config =
                     admin.describeConfigs(
                                     List.of(
                                             new org.apache.kafka.common.config.ConfigResource(
                                                     org.apache.kafka.common.config.ConfigResource
                                                             .Type.TOPIC,
-                                                    Topics.CLASS_WEIGHTS)))
+                                                    Topics.CLASS_WEIGHTS.name())))
                             .all()
                             .get(30, TimeUnit.SECONDS)
                             .values()
@@ -77,7 +77,7 @@ class EmbeddedKafkaBrokerITCase {
 
     @Test
     void committedTransactionsAreVisibleAndAbortedOnesAreNotToReadCommitted() {
-        String topic = Topics.EVENTS;
+        String topic = Topics.EVENTS.name();
         UserEvent kept = TestEvents.impression("u1", "i1").at(1_000);
         UserEvent aborted = TestEvents.impression("u2", "i2").at(2_000);
         try (KafkaProducer<String, UserEvent> producer =

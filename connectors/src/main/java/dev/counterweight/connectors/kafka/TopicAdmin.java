@@ -43,8 +43,8 @@ public final class TopicAdmin {
     private TopicAdmin() {}
 
     /**
-     * Creates every topic of {@link Topics#all}{@code (partitions)} that does not exist yet; leaves
-     * existing ones as they are, noting a cleanup policy other than the registry's.
+     * Creates every topic of {@link Topics#specs}{@code (partitions)} that does not exist yet;
+     * leaves existing ones as they are, noting a cleanup policy other than the registry's.
      */
     public static List<TopicStatus> createAll(
             String bootstrapServers, int partitions, short replicationFactor, Duration timeout) {
@@ -58,7 +58,7 @@ public final class TopicAdmin {
             short replicationFactor,
             Duration timeout,
             Map<String, String> clientProperties) {
-        List<TopicSpec> specs = Topics.all(partitions);
+        List<TopicSpec> specs = Topics.specs(partitions);
         try (Admin admin = admin(bootstrapServers, timeout, clientProperties)) {
             Set<String> created = new TreeSet<>();
             for (TopicSpec spec : specs) {
@@ -126,11 +126,9 @@ public final class TopicAdmin {
                                             t.partitions(),
                                             t.replicationFactor(),
                                             t.cleanupPolicy(),
-                                            TopicTypes.isKnown(t.name())
-                                                    ? TopicTypes.codecFor(t.name())
-                                                            .type()
-                                                            .getSimpleName()
-                                                    : "-"))
+                                            Topics.find(t.name())
+                                                    .map(k -> k.valueType().getSimpleName())
+                                                    .orElse("-")))
                     .toList();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,26 +1,102 @@
 package dev.counterweight.connectors.kafka;
 
+import dev.counterweight.avro.ClassLoss;
+import dev.counterweight.avro.ClassWeights;
+import dev.counterweight.avro.DeadLetter;
+import dev.counterweight.avro.ModelSnapshot;
+import dev.counterweight.avro.Sample;
+import dev.counterweight.avro.UserEvent;
+import dev.counterweight.connectors.kafka.Topic.Key;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
- * The topics Counterweight reads and writes, with their layout. Every arrow of the architecture is
- * one of these; the weighting job and the learner never call each other directly.
+ * The registry of the topics Counterweight reads and writes: each a typed {@link Topic} with its
+ * default name, record type, key, wire format and layout. Every arrow of the architecture is one of
+ * these; the weighting job and the learner never call each other directly.
  */
 public final class Topics {
 
-    public static final String EVENTS = "events";
-    public static final String EVENTS_DLQ = "events-dlq";
-    public static final String WEIGHTED_SAMPLES = "weighted-samples";
-    public static final String CLASS_WEIGHTS = "class-weights";
-    public static final String CLASS_LOSS = "class-loss";
-    public static final String MODEL_SNAPSHOTS = "model-snapshots";
+    private static final long WEEK_MS = 7L * 24 * 3600 * 1000;
+
+    /** User events from shops or the replay tool: the weighting job's input. */
+    public static final Topic<UserEvent> EVENTS =
+            new Topic<>("events", UserEvent.class, Key.USER_ID, true, false, WEEK_MS);
+
+    /** Events the job refused, as DeadLetter records with reason and source offset. */
+    public static final Topic<DeadLetter> EVENTS_DLQ =
+            new Topic<>("events-dlq", DeadLetter.class, Key.NONE, false, false, 4 * WEEK_MS);
+
+    /** The job's weighted training samples: the learner's input. */
+    public static final Topic<Sample> WEIGHTED_SAMPLES =
+            new Topic<>("weighted-samples", Sample.class, Key.USER_ID, true, false, WEEK_MS);
+
+    /** The job's versioned class-weight tables (compacted). */
+    public static final Topic<ClassWeights> CLASS_WEIGHTS =
+            new Topic<>("class-weights", ClassWeights.class, Key.JOB_NAME, false, true, -1);
+
+    /** The learner's per-class loss, read back by loss-aware weighting. */
+    public static final Topic<ClassLoss> CLASS_LOSS =
+            new Topic<>("class-loss", ClassLoss.class, Key.MODEL_NAME, false, false, WEEK_MS);
+
+    /** Announcements of model snapshots that passed the quality gate (compacted). */
+    public static final Topic<ModelSnapshot> MODEL_SNAPSHOTS =
+            new Topic<>("model-snapshots", ModelSnapshot.class, Key.MODEL_NAME, false, true, -1);
 
     /** Samples the online learner cannot train on, as DeadLetter records with reason and offset. */
-    public static final String LEARNER_DLQ = "learner-dlq";
+    public static final Topic<DeadLetter> LEARNER_DLQ =
+            new Topic<>(
+                    "learner-dlq", DeadLetter.class, Key.SOURCE_RECORD, false, false, 4 * WEEK_MS);
+
+    private static final List<Topic<?>> ALL =
+            List.of(
+                    EVENTS,
+                    EVENTS_DLQ,
+                    WEIGHTED_SAMPLES,
+                    CLASS_WEIGHTS,
+                    CLASS_LOSS,
+                    MODEL_SNAPSHOTS,
+                    LEARNER_DLQ);
 
     private Topics() {}
+
+    /** Every topic, in pipeline order. */
+    public static List<Topic<?>> all() {
+        return ALL;
+    }
+
+    /** The default names of every topic, in the order of {@link #all()}. */
+    public static List<String> names() {
+        return ALL.stream().map(Topic::name).toList();
+    }
+
+    /** The topic whose default name is {@code name}, if any. */
+    public static Optional<Topic<?>> find(String name) {
+        return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    /**
+     * The topic whose default name is {@code name}.
+     *
+     * @throws IllegalArgumentException naming the accepted topics if there is none
+     */
+    public static Topic<?> byName(String name) {
+        return find(name)
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "Unknown topic '"
+                                                + name
+                                                + "'. Accepted: "
+                                                + String.join(", ", names())));
+    }
+
+    /** The layout of every topic, with {@code partitions} partitions for the data topics. */
+    public static List<TopicSpec> specs(int partitions) {
+        return ALL.stream().map(t -> t.spec(partitions)).toList();
+    }
 
     /**
      * One topic's layout.
@@ -56,18 +132,5 @@ public final class Topics {
                             : Map.of("retention.ms", String.valueOf(retentionMs));
             return new NewTopic(name, partitions, replicationFactor).configs(configs);
         }
-    }
-
-    /** All topics with {@code partitions} partitions for the data topics. */
-    public static List<TopicSpec> all(int partitions) {
-        long week = 7L * 24 * 3600 * 1000;
-        return List.of(
-                new TopicSpec(EVENTS, partitions, false, week),
-                new TopicSpec(EVENTS_DLQ, 1, false, 4 * week),
-                new TopicSpec(WEIGHTED_SAMPLES, partitions, false, week),
-                new TopicSpec(CLASS_WEIGHTS, 1, true, -1),
-                new TopicSpec(CLASS_LOSS, 1, false, week),
-                new TopicSpec(MODEL_SNAPSHOTS, 1, true, -1),
-                new TopicSpec(LEARNER_DLQ, 1, false, 4 * week));
     }
 }

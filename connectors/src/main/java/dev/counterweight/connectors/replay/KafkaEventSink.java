@@ -1,8 +1,8 @@
 package dev.counterweight.connectors.replay;
 
 import dev.counterweight.avro.UserEvent;
-import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.kafka.ClientProperties;
+import dev.counterweight.connectors.kafka.Topics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,7 +41,7 @@ public final class KafkaEventSink implements EventSink {
                 new KafkaProducer<>(
                         ClientProperties.merged(clientProperties, producerConfig(bootstrapServers)),
                         new StringSerializer(),
-                        AvroCodec.of(UserEvent.class).serializer()),
+                        Topics.EVENTS.codec().serializer()),
                 topic);
     }
 

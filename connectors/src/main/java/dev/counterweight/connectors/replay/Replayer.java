@@ -17,7 +17,7 @@ import java.util.Objects;
  * eventTime} is rewritten to match). The {@code replay} command and the local launcher both run it.
  *
  * <pre>{@code
- * Replayer.Result r = Replayer.replayToKafka("127.0.0.1:9092", Topics.EVENTS, events,
+ * Replayer.Result r = Replayer.replayToKafka("127.0.0.1:9092", Topics.EVENTS.name(), events,
  *         new ReplayPacing(10, TimeShift.NOW, 60), ProgressListener.NONE);
  * }</pre>
  */

@@ -2,6 +2,8 @@ package dev.counterweight.jobs.weighting;
 
 import dev.counterweight.avro.UserEvent;
 import dev.counterweight.connectors.avro.AvroCodec;
+import dev.counterweight.connectors.kafka.Topics;
+import dev.counterweight.core.validation.IdCheck;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
@@ -21,8 +23,8 @@ public final class EventValidator implements Serializable {
     public static final String OVERSIZED_RECORD = "OVERSIZED_RECORD";
     public static final String WRONG_SCHEMA = "WRONG_SCHEMA";
     public static final String UNDECODABLE = "UNDECODABLE";
-    public static final String MISSING_ID = "MISSING_ID";
-    public static final String OVERSIZED_FIELD = "OVERSIZED_FIELD";
+    public static final String MISSING_ID = IdCheck.MISSING_ID;
+    public static final String OVERSIZED_FIELD = IdCheck.OVERSIZED_FIELD;
     public static final String BAD_TIMESTAMP = "BAD_TIMESTAMP";
     public static final String NON_FINITE_FEATURE = "NON_FINITE_FEATURE";
     public static final String BAD_PRICE = "BAD_PRICE";
@@ -55,7 +57,7 @@ public final class EventValidator implements Serializable {
     public record Result(UserEvent event, Rejection rejection) {}
 
     private final Limits limits;
-    private final AvroCodec<UserEvent> codec = AvroCodec.of(UserEvent.class);
+    private final AvroCodec<UserEvent> codec = Topics.EVENTS.codec();
 
     public EventValidator(Limits limits) {
         this.limits = limits;
@@ -146,20 +148,10 @@ public final class EventValidator implements Serializable {
     }
 
     private Rejection id(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return new Rejection(MISSING_ID, field + " is empty");
-        }
-        if (value.length() > limits.maxStringLength()) {
-            return new Rejection(
-                    OVERSIZED_FIELD,
-                    field
-                            + " has "
-                            + value.length()
-                            + " chars, limit "
-                            + limits.maxStringLength()
-                            + " (validation.max-string-length)");
-        }
-        return null;
+        IdCheck.Problem p =
+                IdCheck.check(
+                        field, value, limits.maxStringLength(), "validation.max-string-length");
+        return p == null ? null : new Rejection(p.code(), p.reason());
     }
 
     private static Result reject(String code, String reason) {

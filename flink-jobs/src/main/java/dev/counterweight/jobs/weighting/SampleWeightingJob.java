@@ -4,9 +4,12 @@ import dev.counterweight.avro.ClassLoss;
 import dev.counterweight.avro.ClassWeights;
 import dev.counterweight.avro.DeadLetter;
 import dev.counterweight.avro.Sample;
+import dev.counterweight.avro.UserEvent;
 import dev.counterweight.connectors.config.CommandLineArgs;
 import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.connectors.kafka.KafkaPreflight;
+import dev.counterweight.connectors.kafka.Topic;
+import dev.counterweight.connectors.kafka.Topics;
 import dev.counterweight.core.attribution.ClassKeyMode;
 import dev.counterweight.jobs.weighting.internal.ClassCountUpdate;
 import dev.counterweight.jobs.weighting.internal.IngestedEvent;
@@ -150,18 +153,18 @@ public final class SampleWeightingJob {
                 kafkaSink(
                         settings,
                         settings.samplesTopic(),
-                        Sample.class,
+                        Topics.WEIGHTED_SAMPLES,
                         s -> s.getUserId(),
                         true,
                         "samples"),
                 kafkaSink(
                         settings,
                         settings.weightsTopic(),
-                        ClassWeights.class,
+                        Topics.CLASS_WEIGHTS,
                         w -> w.getPart() == 0 ? jobName : jobName + "#" + w.getPart(),
                         false,
                         "weights"),
-                kafkaSink(settings, settings.dlqTopic(), DeadLetter.class, d -> null, true, "dlq"),
+                kafkaSink(settings, settings.dlqTopic(), Topics.EVENTS_DLQ, d -> null, true, "dlq"),
                 settings.lossAwareEnabled() ? classLossSource(settings) : null);
     }
 
@@ -192,17 +195,8 @@ public final class SampleWeightingJob {
             env.setParallelism(settings.parallelism());
         }
         applyMaxParallelism(env);
-        WatermarkStrategy<IngestedEvent> watermarks =
-                WatermarkStrategy.<IngestedEvent>forBoundedOutOfOrderness(settings.outOfOrderness())
-                        .withTimestampAssigner(
-                                (e, ts) ->
-                                        e.isValid()
-                                                ? e.event.getEventTime().toEpochMilli()
-                                                : Long.MIN_VALUE)
-                        .withIdleness(settings.idleness());
-
         SingleOutputStreamOperator<IngestedEvent> routed =
-                env.fromSource(source, watermarks, "Kafka events")
+                env.fromSource(source, eventWatermarks(settings), "Kafka events")
                         .uid(Uids.SOURCE)
                         .process(new RouteEventsFunction())
                         .uid(Uids.ROUTE)
@@ -290,6 +284,31 @@ public final class SampleWeightingJob {
                 .sinkTo(deadLetterSink)
                 .uid(Uids.DLQ_SINK)
                 .name("events-dlq");
+    }
+
+    /** Event-time watermarks of the events; refused records carry no time of their own. */
+    private static WatermarkStrategy<IngestedEvent> eventWatermarks(
+            SampleWeightingSettings settings) {
+        return WatermarkStrategy.<IngestedEvent>forBoundedOutOfOrderness(settings.outOfOrderness())
+                .withTimestampAssigner(
+                        (e, ts) ->
+                                e.isValid()
+                                        ? e.event.getEventTime().toEpochMilli()
+                                        : Long.MIN_VALUE)
+                .withIdleness(settings.idleness());
+    }
+
+    /**
+     * The valid events as the job reads them: its Kafka source (with validation) and watermarks,
+     * without the pipeline behind them. Refused records are dropped here, not dead-lettered. The
+     * pass-through baseline of the pipeline benchmark.
+     */
+    public static DataStream<UserEvent> validEvents(
+            StreamExecutionEnvironment env, SampleWeightingSettings settings) {
+        return env.fromSource(kafkaSource(settings), eventWatermarks(settings), "Kafka events")
+                .filter(IngestedEvent::isValid)
+                .map(e -> e.event)
+                .returns(new AvroTypeInfo<>(UserEvent.class));
     }
 
     /**
@@ -399,11 +418,16 @@ public final class SampleWeightingJob {
         return builder.build();
     }
 
-    /** An exactly-once Kafka sink of one Avro type. */
+    /**
+     * An exactly-once Kafka sink of one registry topic's records.
+     *
+     * @param topic the configured topic name
+     * @param kind the registry topic whose records (and wire format) the sink writes
+     */
     public static <T extends org.apache.avro.specific.SpecificRecordBase> KafkaSink<T> kafkaSink(
             SampleWeightingSettings settings,
             String topic,
-            Class<T> type,
+            Topic<T> kind,
             org.apache.flink.util.function.SerializableFunction<T, String> key,
             boolean eventTimestamps,
             String idSuffix) {
@@ -411,7 +435,8 @@ public final class SampleWeightingJob {
         // Pass-through first, so the sink's own settings below win on a clash.
         settings.kafkaProperties().forEach(builder::setProperty);
         return builder.setBootstrapServers(settings.bootstrapServers())
-                .setRecordSerializer(new AvroRecordSerializer<>(topic, type, key, eventTimestamps))
+                .setRecordSerializer(
+                        new AvroRecordSerializer<>(topic, kind.codec(), key, eventTimestamps))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(settings.transactionalIdPrefix() + "-" + idSuffix)
                 .setProperty(

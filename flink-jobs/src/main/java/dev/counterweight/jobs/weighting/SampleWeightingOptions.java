@@ -47,31 +47,31 @@ public final class SampleWeightingOptions {
     public static final ConfigOption<String> EVENTS_TOPIC =
             ConfigOptions.key("kafka.events-topic")
                     .stringType()
-                    .defaultValue(Topics.EVENTS)
+                    .defaultValue(Topics.EVENTS.name())
                     .withDescription("Topic of UserEvent records (Avro single-object encoding).");
 
     public static final ConfigOption<String> SAMPLES_TOPIC =
             ConfigOptions.key("kafka.samples-topic")
                     .stringType()
-                    .defaultValue(Topics.WEIGHTED_SAMPLES)
+                    .defaultValue(Topics.WEIGHTED_SAMPLES.name())
                     .withDescription("Topic the weighted Sample records are written to.");
 
     public static final ConfigOption<String> WEIGHTS_TOPIC =
             ConfigOptions.key("kafka.weights-topic")
                     .stringType()
-                    .defaultValue(Topics.CLASS_WEIGHTS)
+                    .defaultValue(Topics.CLASS_WEIGHTS.name())
                     .withDescription("Compacted topic the versioned ClassWeights tables go to.");
 
     public static final ConfigOption<String> DLQ_TOPIC =
             ConfigOptions.key("kafka.dlq-topic")
                     .stringType()
-                    .defaultValue(Topics.EVENTS_DLQ)
+                    .defaultValue(Topics.EVENTS_DLQ.name())
                     .withDescription("Topic of DeadLetter records for input the job cannot use.");
 
     public static final ConfigOption<String> CLASS_LOSS_TOPIC =
             ConfigOptions.key("kafka.class-loss-topic")
                     .stringType()
-                    .defaultValue(Topics.CLASS_LOSS)
+                    .defaultValue(Topics.CLASS_LOSS.name())
                     .withDescription(
                             "Topic of the learner's per-class loss (ClassLoss records); read only"
                                     + " with weights.loss-aware.enabled.");

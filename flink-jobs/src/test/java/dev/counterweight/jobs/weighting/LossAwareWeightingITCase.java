@@ -51,7 +51,7 @@ class LossAwareWeightingITCase {
     @BeforeAll
     static void startBroker() {
         broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"));
-        broker.createTopics(Topics.all(2).stream().map(t -> t.toNewTopic((short) 1)).toList());
+        broker.createTopics(Topics.specs(2).stream().map(t -> t.toNewTopic((short) 1)).toList());
     }
 
     @AfterAll
@@ -152,14 +152,14 @@ class LossAwareWeightingITCase {
                         new ByteArraySerializer())) {
             producer.send(
                             new ProducerRecord<>(
-                                    Topics.CLASS_LOSS,
+                                    Topics.CLASS_LOSS.name(),
                                     "ranker".getBytes(),
                                     AvroCodec.of(ClassLoss.class).encode(window)))
                     .get();
             for (UserEvent e : events) {
                 producer.send(
                         new ProducerRecord<>(
-                                Topics.EVENTS,
+                                Topics.EVENTS.name(),
                                 null,
                                 e.getEventTime().toEpochMilli(),
                                 e.getUserId().getBytes(),
@@ -192,7 +192,9 @@ class LossAwareWeightingITCase {
         List<ClassWeights> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r :
                 KafkaTestUtils.readAllCommitted(
-                        broker.bootstrapServers(), Topics.CLASS_WEIGHTS, Duration.ofSeconds(60))) {
+                        broker.bootstrapServers(),
+                        Topics.CLASS_WEIGHTS.name(),
+                        Duration.ofSeconds(60))) {
             out.add(codec.decode(r.value()));
         }
         return out;

@@ -66,7 +66,7 @@ class SampleWeightingJobITCase {
     @BeforeAll
     static void startBroker() {
         broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"));
-        broker.createTopics(Topics.all(2).stream().map(t -> t.toNewTopic((short) 1)).toList());
+        broker.createTopics(Topics.specs(2).stream().map(t -> t.toNewTopic((short) 1)).toList());
     }
 
     @AfterAll
@@ -106,9 +106,9 @@ class SampleWeightingJobITCase {
         new SampleWeightingJob(settings).buildWithKafka(env);
         env.execute("sample-weighting-itcase");
 
-        List<Sample> samples = read(Topics.WEIGHTED_SAMPLES, Sample.class);
-        List<ClassWeights> tables = read(Topics.CLASS_WEIGHTS, ClassWeights.class);
-        List<DeadLetter> deadLetters = read(Topics.EVENTS_DLQ, DeadLetter.class);
+        List<Sample> samples = read(Topics.WEIGHTED_SAMPLES.name(), Sample.class);
+        List<ClassWeights> tables = read(Topics.CLASS_WEIGHTS.name(), ClassWeights.class);
+        List<DeadLetter> deadLetters = read(Topics.EVENTS_DLQ.name(), DeadLetter.class);
 
         // 1. Every expected sample exactly once, with the reference labels.
         Map<String, boolean[]> expected = referenceSamples(events);
@@ -162,7 +162,7 @@ class SampleWeightingJobITCase {
         // 4. Garbage: each bad record in the DLQ once, with its reason and source offset.
         Map<Long, DeadLetter> dlqByOffset = new HashMap<>();
         for (DeadLetter d : deadLetters) {
-            assertThat(d.getTopic()).isEqualTo(Topics.EVENTS);
+            assertThat(d.getTopic()).isEqualTo(Topics.EVENTS.name());
             assertThat(d.getReason()).isNotBlank();
             dlqByOffset.put(d.getPartition() * 1_000_000L + d.getOffset(), d);
         }
@@ -367,7 +367,7 @@ class SampleWeightingJobITCase {
                     RecordMetadata m =
                             producer.send(
                                             new ProducerRecord<>(
-                                                    Topics.EVENTS,
+                                                    Topics.EVENTS.name(),
                                                     partition,
                                                     e.getEventTime().toEpochMilli(),
                                                     ("garbage-" + name).getBytes(),
@@ -384,7 +384,7 @@ class SampleWeightingJobITCase {
             KafkaProducer<byte[], byte[]> producer, UserEvent e, AvroCodec<UserEvent> codec) {
         producer.send(
                 new ProducerRecord<>(
-                        Topics.EVENTS,
+                        Topics.EVENTS.name(),
                         null,
                         e.getEventTime().toEpochMilli(),
                         e.getUserId().getBytes(),

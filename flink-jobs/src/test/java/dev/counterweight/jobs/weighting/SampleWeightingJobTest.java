@@ -153,7 +153,7 @@ class SampleWeightingJobTest {
         // 4. Each rejected record in the dead letters once, with its reason and offset.
         assertThat(deadLetters).hasSize(rejectedAt.size());
         for (DeadLetter d : deadLetters) {
-            assertThat(d.getTopic()).isEqualTo(Topics.EVENTS);
+            assertThat(d.getTopic()).isEqualTo(Topics.EVENTS.name());
             assertThat(d.getReasonCode()).isEqualTo(rejectedAt.get(d.getOffset()));
         }
     }
@@ -170,7 +170,7 @@ class SampleWeightingJobTest {
             e.rawKey = new byte[] {1};
             e.rawValue = new byte[] {2, 3};
         }
-        e.topic = Topics.EVENTS;
+        e.topic = Topics.EVENTS.name();
         e.partition = 0;
         e.offset = offset;
         e.recordTimestamp = times[offset];

@@ -96,7 +96,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
      */
     public void createCounterweightTopics(int partitions) {
         List<NewTopic> topics = new ArrayList<>();
-        for (Topics.TopicSpec spec : Topics.all(partitions)) {
+        for (Topics.TopicSpec spec : Topics.specs(partitions)) {
             topics.add(
                     new NewTopic(spec.name(), spec.partitions(), (short) 1)
                             .configs(

@@ -148,7 +148,7 @@ class LearnerKillITCase {
         try (Admin admin = broker.admin()) {
             Map<Integer, Long> end = new HashMap<>();
             for (Map.Entry<TopicPartition, Long> e :
-                    TopicIO.endOffsets(admin, Topics.WEIGHTED_SAMPLES).entrySet()) {
+                    TopicIO.endOffsets(admin, Topics.WEIGHTED_SAMPLES.name()).entrySet()) {
                 end.put(e.getKey().partition(), e.getValue());
             }
             assertThat(offsets).as("consumer offsets of the newest snapshot").isEqualTo(end);
@@ -156,7 +156,9 @@ class LearnerKillITCase {
 
         List<ModelSnapshot> announced =
                 TopicIO.readAll(
-                        broker.bootstrapServers(), Topics.MODEL_SNAPSHOTS, ModelSnapshot.class);
+                        broker.bootstrapServers(),
+                        Topics.MODEL_SNAPSHOTS.name(),
+                        ModelSnapshot.class);
         assertThat(announced).as("announced snapshots").isNotEmpty();
         assertThat(announced)
                 .extracting(ModelSnapshot::getVersion)
@@ -213,7 +215,7 @@ class LearnerKillITCase {
                 Sample s = samples.get(i);
                 producer.send(
                         new ProducerRecord<>(
-                                Topics.WEIGHTED_SAMPLES,
+                                Topics.WEIGHTED_SAMPLES.name(),
                                 i % 2,
                                 s.getUserId().getBytes(StandardCharsets.UTF_8),
                                 codec.encode(s)),

@@ -14,9 +14,9 @@ public record JobOutput(
 
     public static JobOutput read(String bootstrapServers) {
         return new JobOutput(
-                TopicIO.readAll(bootstrapServers, Topics.WEIGHTED_SAMPLES, Sample.class),
-                TopicIO.readAll(bootstrapServers, Topics.CLASS_WEIGHTS, ClassWeights.class),
-                TopicIO.readAll(bootstrapServers, Topics.EVENTS_DLQ, DeadLetter.class));
+                TopicIO.readAll(bootstrapServers, Topics.WEIGHTED_SAMPLES.name(), Sample.class),
+                TopicIO.readAll(bootstrapServers, Topics.CLASS_WEIGHTS.name(), ClassWeights.class),
+                TopicIO.readAll(bootstrapServers, Topics.EVENTS_DLQ.name(), DeadLetter.class));
     }
 
     /**

@@ -121,7 +121,7 @@ class SavepointFixtureGeneratorITCase {
                         () ->
                                 running(job)
                                         && TopicIO.groupCaughtUp(
-                                                admin, settings.groupId(), Topics.EVENTS),
+                                                admin, settings.groupId(), Topics.EVENTS.name()),
                         Duration.ofMinutes(3));
             }
             String savepoint =
@@ -139,13 +139,16 @@ class SavepointFixtureGeneratorITCase {
                                 .partitionsToOffsetAndMetadata()
                                 .get(10, TimeUnit.SECONDS);
                 committed.entrySet().stream()
-                        .filter(e -> e.getKey().topic().equals(Topics.EVENTS))
+                        .filter(e -> e.getKey().topic().equals(Topics.EVENTS.name()))
                         .sorted(Comparator.comparingInt(e -> e.getKey().partition()))
                         .forEach(e -> offsets.put(e.getKey().partition(), e.getValue().offset()));
             }
             List<OutputRecord> before = new ArrayList<>();
             for (String topic :
-                    List.of(Topics.WEIGHTED_SAMPLES, Topics.CLASS_WEIGHTS, Topics.EVENTS_DLQ)) {
+                    List.of(
+                            Topics.WEIGHTED_SAMPLES.name(),
+                            Topics.CLASS_WEIGHTS.name(),
+                            Topics.EVENTS_DLQ.name())) {
                 for (ConsumerRecord<byte[], byte[]> r :
                         KafkaTestUtils.readAllCommitted(
                                 broker.bootstrapServers(), topic, Duration.ofMinutes(1))) {
@@ -165,7 +168,7 @@ class SavepointFixtureGeneratorITCase {
             AvroCodec<Sample> samples = AvroCodec.of(Sample.class);
             Set<String> samplesBefore = new HashSet<>();
             for (OutputRecord r : before) {
-                if (r.topic().equals(Topics.WEIGHTED_SAMPLES)) {
+                if (r.topic().equals(Topics.WEIGHTED_SAMPLES.name())) {
                     samplesBefore.add(samples.decode(r.value()).getSampleId());
                 }
             }
@@ -214,7 +217,7 @@ class SavepointFixtureGeneratorITCase {
                     "output-before.tables",
                     String.valueOf(
                             before.stream()
-                                    .filter(r -> r.topic().equals(Topics.CLASS_WEIGHTS))
+                                    .filter(r -> r.topic().equals(Topics.CLASS_WEIGHTS.name()))
                                     .count()));
             properties.put("pending-attributions", String.valueOf(pending.size()));
             SavepointFixture.writeProperties(
@@ -244,7 +247,9 @@ class SavepointFixtureGeneratorITCase {
             byte[] value = CODEC.encode(e);
             long timestamp = e.getEventTime().toEpochMilli();
             RecordMetadata m =
-                    producer.send(new ProducerRecord<>(Topics.EVENTS, null, timestamp, key, value))
+                    producer.send(
+                                    new ProducerRecord<>(
+                                            Topics.EVENTS.name(), null, timestamp, key, value))
                             .get(30, TimeUnit.SECONDS);
             input.add(
                     new InputRecord(

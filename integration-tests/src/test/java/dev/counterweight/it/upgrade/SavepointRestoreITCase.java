@@ -9,6 +9,7 @@ import dev.counterweight.avro.EventType;
 import dev.counterweight.avro.Sample;
 import dev.counterweight.avro.UserEvent;
 import dev.counterweight.connectors.avro.AvroCodec;
+import dev.counterweight.connectors.kafka.Topic;
 import dev.counterweight.connectors.kafka.Topics;
 import dev.counterweight.it.harness.FlinkRestClient;
 import dev.counterweight.it.harness.ItConfig;
@@ -105,7 +106,7 @@ class SavepointRestoreITCase {
                     () ->
                             SavepointFixtureGeneratorITCase.running(job)
                                     && TopicIO.groupCaughtUp(
-                                            admin, settings.groupId(), Topics.EVENTS),
+                                            admin, settings.groupId(), Topics.EVENTS.name()),
                     Duration.ofMinutes(2));
         }
         restarts = rest.numRestarts(jobId);
@@ -256,7 +257,7 @@ class SavepointRestoreITCase {
                 RecordMetadata m =
                         producer.send(
                                         new ProducerRecord<>(
-                                                Topics.EVENTS,
+                                                Topics.EVENTS.name(),
                                                 r.partition(),
                                                 r.timestamp(),
                                                 r.key(),
@@ -289,18 +290,22 @@ class SavepointRestoreITCase {
     }
 
     private static JobOutput decodeOutput(List<OutputRecord> records) {
-        AvroCodec<Sample> samples = AvroCodec.of(Sample.class);
-        AvroCodec<ClassWeights> tables = AvroCodec.of(ClassWeights.class);
-        AvroCodec<DeadLetter> deadLetters = AvroCodec.of(DeadLetter.class);
+        AvroCodec<Sample> samples = Topics.WEIGHTED_SAMPLES.codec();
+        AvroCodec<ClassWeights> tables = Topics.CLASS_WEIGHTS.codec();
+        AvroCodec<DeadLetter> deadLetters = Topics.EVENTS_DLQ.codec();
         List<Sample> s = new ArrayList<>();
         List<ClassWeights> t = new ArrayList<>();
         List<DeadLetter> d = new ArrayList<>();
         for (OutputRecord r : records) {
-            switch (r.topic()) {
-                case Topics.WEIGHTED_SAMPLES -> s.add(decode(samples, r.value()));
-                case Topics.CLASS_WEIGHTS -> t.add(decode(tables, r.value()));
-                case Topics.EVENTS_DLQ -> d.add(decode(deadLetters, r.value()));
-                default -> throw new IllegalStateException("unexpected topic " + r.topic());
+            Topic<?> topic = Topics.find(r.topic()).orElse(null);
+            if (topic == Topics.WEIGHTED_SAMPLES) {
+                s.add(decode(samples, r.value()));
+            } else if (topic == Topics.CLASS_WEIGHTS) {
+                t.add(decode(tables, r.value()));
+            } else if (topic == Topics.EVENTS_DLQ) {
+                d.add(decode(deadLetters, r.value()));
+            } else {
+                throw new IllegalStateException("unexpected topic " + r.topic());
             }
         }
         return new JobOutput(s, t, d);

@@ -126,7 +126,7 @@ class BadInputITCase {
                             running(job)
                                     && TopicIO.readAll(
                                                     broker.bootstrapServers(),
-                                                    Topics.WEIGHTED_SAMPLES,
+                                                    Topics.WEIGHTED_SAMPLES.name(),
                                                     Sample.class)
                                             .stream()
                                             .anyMatch(
@@ -150,7 +150,7 @@ class BadInputITCase {
                                     && TopicIO.groupCaughtUp(
                                             admin,
                                             SampleWeightingOptions.GROUP_ID.defaultValue(),
-                                            Topics.EVENTS),
+                                            Topics.EVENTS.name()),
                     Duration.ofMinutes(3));
         }
         restarts = rest.numRestarts(jobId);
@@ -189,7 +189,7 @@ class BadInputITCase {
                 .isGreaterThanOrEqualTo(25);
         Map<Long, List<DeadLetter>> byPosition = new HashMap<>();
         for (DeadLetter d : output.deadLetters()) {
-            assertThat(d.getTopic()).isEqualTo(Topics.EVENTS);
+            assertThat(d.getTopic()).isEqualTo(Topics.EVENTS.name());
             byPosition
                     .computeIfAbsent(
                             position(d.getPartition(), d.getOffset()), p -> new ArrayList<>())
@@ -396,7 +396,7 @@ class BadInputITCase {
         RecordMetadata m =
                 producer.send(
                                 new ProducerRecord<>(
-                                        Topics.EVENTS,
+                                        Topics.EVENTS.name(),
                                         partition,
                                         timestamp,
                                         key.getBytes(StandardCharsets.UTF_8),

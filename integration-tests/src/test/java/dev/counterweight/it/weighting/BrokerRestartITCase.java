@@ -68,7 +68,8 @@ class BrokerRestartITCase {
 
         String jobId;
         try (EventProducer producer =
-                EventProducer.start(broker.bootstrapServers(), Topics.EVENTS, events, replay)) {
+                EventProducer.start(
+                        broker.bootstrapServers(), Topics.EVENTS.name(), events, replay)) {
             jobId = WeightingReplay.submit(rest, options);
             int due = events.size() / 2;
             Await.until(

@@ -69,7 +69,8 @@ class TaskManagerKillITCase {
 
         String jobId;
         try (EventProducer producer =
-                EventProducer.start(broker.bootstrapServers(), Topics.EVENTS, events, replay)) {
+                EventProducer.start(
+                        broker.bootstrapServers(), Topics.EVENTS.name(), events, replay)) {
             jobId = WeightingReplay.submit(rest, options);
             assertThat(rest.availableSlots())
                     .as("free slots: the job must run on both TaskManagers")

@@ -64,7 +64,7 @@ final class WeightingReplay {
                                     && TopicIO.groupCaughtUp(
                                             admin,
                                             SampleWeightingOptions.GROUP_ID.defaultValue(),
-                                            Topics.EVENTS),
+                                            Topics.EVENTS.name()),
                     Duration.ofSeconds(Math.max(180, events.size() / 200)));
         }
         String savepoint = rest.stopWithSavepoint(jobId, savepoints, true, Duration.ofMinutes(5));

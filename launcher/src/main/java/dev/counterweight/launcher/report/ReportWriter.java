@@ -1,13 +1,9 @@
 package dev.counterweight.launcher.report;
 
-import dev.counterweight.avro.ClassLoss;
-import dev.counterweight.avro.ClassWeights;
-import dev.counterweight.avro.ModelSnapshot;
-import dev.counterweight.avro.Sample;
 import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.kafka.KafkaPreflight;
+import dev.counterweight.connectors.kafka.Topic;
 import dev.counterweight.connectors.kafka.TopicReader;
-import dev.counterweight.connectors.kafka.TopicTypes;
 import dev.counterweight.connectors.kafka.Topics;
 import dev.counterweight.launcher.report.ReportData.ClassStat;
 import dev.counterweight.launcher.report.ReportData.LossWindow;
@@ -84,10 +80,10 @@ public final class ReportWriter {
     /** The topics a report reads. */
     public static final List<String> INPUT_TOPICS =
             List.of(
-                    Topics.WEIGHTED_SAMPLES,
-                    Topics.CLASS_WEIGHTS,
-                    Topics.MODEL_SNAPSHOTS,
-                    Topics.CLASS_LOSS);
+                    Topics.WEIGHTED_SAMPLES.name(),
+                    Topics.CLASS_WEIGHTS.name(),
+                    Topics.MODEL_SNAPSHOTS.name(),
+                    Topics.CLASS_LOSS.name());
 
     private static final DateTimeFormatter GENERATED_AT =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
@@ -121,30 +117,21 @@ public final class ReportWriter {
                 bootstrapServers,
                 clientProperties,
                 Topics.WEIGHTED_SAMPLES,
-                Sample.class,
                 builder::add,
                 idleTimeout);
         readAll(
                 bootstrapServers,
                 clientProperties,
                 Topics.CLASS_WEIGHTS,
-                ClassWeights.class,
                 builder::add,
                 idleTimeout);
         readAll(
                 bootstrapServers,
                 clientProperties,
                 Topics.MODEL_SNAPSHOTS,
-                ModelSnapshot.class,
                 builder::add,
                 idleTimeout);
-        readAll(
-                bootstrapServers,
-                clientProperties,
-                Topics.CLASS_LOSS,
-                ClassLoss.class,
-                builder::add,
-                idleTimeout);
+        readAll(bootstrapServers, clientProperties, Topics.CLASS_LOSS, builder::add, idleTimeout);
         return builder.build();
     }
 
@@ -175,16 +162,16 @@ public final class ReportWriter {
         List<Figure> figures = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         classDistribution(data)
-                .ifPresentOrElse(figures::add, () -> missing.add(Topics.WEIGHTED_SAMPLES));
+                .ifPresentOrElse(figures::add, () -> missing.add(Topics.WEIGHTED_SAMPLES.name()));
         weightsOverVersions(data)
-                .ifPresentOrElse(figures::add, () -> missing.add(Topics.CLASS_WEIGHTS));
+                .ifPresentOrElse(figures::add, () -> missing.add(Topics.CLASS_WEIGHTS.name()));
         essAndImbalance(data).ifPresent(figures::add);
         List<Figure> metrics = learnerMetrics(data);
         if (metrics.isEmpty()) {
-            missing.add(Topics.MODEL_SNAPSHOTS);
+            missing.add(Topics.MODEL_SNAPSHOTS.name());
         }
         figures.addAll(metrics);
-        classLoss(data).ifPresentOrElse(figures::add, () -> missing.add(Topics.CLASS_LOSS));
+        classLoss(data).ifPresentOrElse(figures::add, () -> missing.add(Topics.CLASS_LOSS.name()));
 
         List<Path> written = new ArrayList<>();
         Path report = outDir.resolve(REPORT_FILE);
@@ -206,17 +193,16 @@ public final class ReportWriter {
     private static <T extends SpecificRecordBase> void readAll(
             String bootstrapServers,
             Map<String, String> clientProperties,
-            String topic,
-            Class<T> type,
+            Topic<T> topic,
             Consumer<T> sink,
             Duration idleTimeout) {
-        AvroCodec<T> codec = TopicTypes.codecFor(topic, type);
+        AvroCodec<T> codec = topic.codec();
         long[] skipped = new long[1];
         long read =
                 TopicReader.read(
                         bootstrapServers,
                         clientProperties,
-                        topic,
+                        topic.name(),
                         TopicReader.Start.beginning(),
                         -1,
                         false,

@@ -2,6 +2,7 @@ package dev.counterweight.learner.scoring;
 
 import dev.counterweight.avro.ModelSnapshot;
 import dev.counterweight.connectors.avro.AvroCodec;
+import dev.counterweight.connectors.kafka.Topics;
 import dev.counterweight.learner.model.Batch;
 import dev.counterweight.learner.model.RankingModel;
 import dev.counterweight.learner.model.Scores;
@@ -184,7 +185,7 @@ public final class SnapshotScorer implements AutoCloseable {
         if (!following.compareAndSet(false, true)) {
             throw new IllegalStateException("already following");
         }
-        AvroCodec<ModelSnapshot> codec = AvroCodec.of(ModelSnapshot.class);
+        AvroCodec<ModelSnapshot> codec = Topics.MODEL_SNAPSHOTS.codec();
         follower =
                 new Thread(
                         () -> {

@@ -39,26 +39,26 @@ public final class LearnerOptions {
     public static final ConfigOption<String> SAMPLES_TOPIC =
             ConfigOptions.key("learner.samples-topic")
                     .stringType()
-                    .defaultValue(Topics.WEIGHTED_SAMPLES)
+                    .defaultValue(Topics.WEIGHTED_SAMPLES.name())
                     .withDescription("Topic of weighted Sample records to train on.");
 
     public static final ConfigOption<String> SNAPSHOTS_TOPIC =
             ConfigOptions.key("learner.snapshots-topic")
                     .stringType()
-                    .defaultValue(Topics.MODEL_SNAPSHOTS)
+                    .defaultValue(Topics.MODEL_SNAPSHOTS.name())
                     .withDescription(
                             "Compacted topic where snapshots passing the gate are announced.");
 
     public static final ConfigOption<String> CLASS_LOSS_TOPIC =
             ConfigOptions.key("learner.class-loss-topic")
                     .stringType()
-                    .defaultValue(Topics.CLASS_LOSS)
+                    .defaultValue(Topics.CLASS_LOSS.name())
                     .withDescription("Topic of per-class mean progressive-validation loss.");
 
     public static final ConfigOption<String> DLQ_TOPIC =
             ConfigOptions.key("learner.dlq-topic")
                     .stringType()
-                    .defaultValue("learner-dlq")
+                    .defaultValue(Topics.LEARNER_DLQ.name())
                     .withDescription(
                             "Topic of DeadLetter records for samples the learner cannot train on"
                                     + " (reason code, source partition and offset, raw bytes); their"

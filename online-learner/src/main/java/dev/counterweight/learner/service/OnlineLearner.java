@@ -8,6 +8,7 @@ import dev.counterweight.avro.Sample;
 import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.features.FeatureLayout;
 import dev.counterweight.connectors.kafka.KafkaPreflight;
+import dev.counterweight.connectors.kafka.Topics;
 import dev.counterweight.core.weighting.DelayedFeedback;
 import dev.counterweight.learner.backend.BackendInfo;
 import dev.counterweight.learner.backend.BackendSelector;
@@ -73,7 +74,7 @@ public final class OnlineLearner {
     private final QualityGate gate;
     private final PublishingHold hold = new PublishingHold();
     private final SampleValidator validator;
-    private final AvroCodec<DeadLetter> deadLetters = AvroCodec.of(DeadLetter.class);
+    private final AvroCodec<DeadLetter> deadLetters = Topics.LEARNER_DLQ.codec();
     private final AtomicLong deadLettersLost = new AtomicLong();
     private final AtomicBoolean stop = new AtomicBoolean();
 
@@ -405,7 +406,7 @@ public final class OnlineLearner {
                             new ProducerRecord<>(
                                     settings.snapshotsTopic(),
                                     settings.modelName().getBytes(StandardCharsets.UTF_8),
-                                    AvroCodec.of(ModelSnapshot.class).encode(snapshot)))
+                                    Topics.MODEL_SNAPSHOTS.codec().encode(snapshot)))
                     .get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             // The snapshot is on disk; only the announcement is missing. Keep training.
@@ -426,7 +427,7 @@ public final class OnlineLearner {
                 new ProducerRecord<>(
                         settings.classLossTopic(),
                         settings.modelName().getBytes(StandardCharsets.UTF_8),
-                        AvroCodec.of(ClassLoss.class).encode(loss)),
+                        Topics.CLASS_LOSS.codec().encode(loss)),
                 (m, e) -> {
                     if (e != null) {
                         LOG.warn("could not publish class loss: {}", e.toString());

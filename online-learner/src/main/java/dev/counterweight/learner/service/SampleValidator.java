@@ -3,6 +3,8 @@ package dev.counterweight.learner.service;
 import dev.counterweight.avro.Sample;
 import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.features.FeatureLayout;
+import dev.counterweight.connectors.kafka.Topics;
+import dev.counterweight.core.validation.IdCheck;
 import java.io.IOException;
 import java.util.List;
 
@@ -25,8 +27,8 @@ public final class SampleValidator {
     public static final String WRONG_SCHEMA = "WRONG_SCHEMA";
     public static final String UNDECODABLE = "UNDECODABLE";
     public static final String WRONG_LAYOUT = "WRONG_LAYOUT";
-    public static final String MISSING_ID = "MISSING_ID";
-    public static final String OVERSIZED_FIELD = "OVERSIZED_FIELD";
+    public static final String MISSING_ID = IdCheck.MISSING_ID;
+    public static final String OVERSIZED_FIELD = IdCheck.OVERSIZED_FIELD;
     public static final String NON_FINITE_FEATURE = "NON_FINITE_FEATURE";
     public static final String FEATURE_OUT_OF_RANGE = "FEATURE_OUT_OF_RANGE";
     public static final String BAD_WEIGHT = "BAD_WEIGHT";
@@ -74,7 +76,7 @@ public final class SampleValidator {
     public record Result(Sample sample, Rejection rejection) {}
 
     private final Limits limits;
-    private final AvroCodec<Sample> codec = AvroCodec.of(Sample.class);
+    private final AvroCodec<Sample> codec = Topics.WEIGHTED_SAMPLES.codec();
 
     public SampleValidator(Limits limits) {
         this.limits = limits;
@@ -200,20 +202,10 @@ public final class SampleValidator {
     }
 
     private Rejection id(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return new Rejection(MISSING_ID, field + " is empty");
-        }
-        if (value.length() > limits.maxIdLength()) {
-            return new Rejection(
-                    OVERSIZED_FIELD,
-                    field
-                            + " has "
-                            + value.length()
-                            + " chars, limit "
-                            + limits.maxIdLength()
-                            + " (learner.validation.max-id-length)");
-        }
-        return null;
+        IdCheck.Problem p =
+                IdCheck.check(
+                        field, value, limits.maxIdLength(), "learner.validation.max-id-length");
+        return p == null ? null : new Rejection(p.code(), p.reason());
     }
 
     private static Result reject(String code, String reason) {

@@ -56,7 +56,7 @@ class LearnerDeadLetterITCase {
     @BeforeAll
     static void start() {
         broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"));
-        broker.createTopics(Topics.all(1).stream().map(t -> t.toNewTopic((short) 1)).toList());
+        broker.createTopics(Topics.specs(1).stream().map(t -> t.toNewTopic((short) 1)).toList());
         broker.createTopics(
                 List.of(
                         new NewTopic(POISONED, 1, (short) 1),
@@ -271,7 +271,9 @@ class LearnerDeadLetterITCase {
         List<DeadLetter> out = new ArrayList<>();
         for (var r :
                 KafkaTestUtils.readAllCommitted(
-                        broker.bootstrapServers(), Topics.LEARNER_DLQ, Duration.ofSeconds(30))) {
+                        broker.bootstrapServers(),
+                        Topics.LEARNER_DLQ.name(),
+                        Duration.ofSeconds(30))) {
             DeadLetter d = codec.decode(r.value());
             if (d.getTopic().equals(sourceTopic)) {
                 out.add(d);

@@ -139,9 +139,9 @@ class LearnerOptionsTest {
     @Test
     void topicDefaultsAreTheRegistryNames() {
         LearnerSettings s = LearnerSettings.from(Configuration.fromMap(required()));
-        assertThat(s.samplesTopic()).isEqualTo(Topics.WEIGHTED_SAMPLES);
-        assertThat(s.snapshotsTopic()).isEqualTo(Topics.MODEL_SNAPSHOTS);
-        assertThat(s.classLossTopic()).isEqualTo(Topics.CLASS_LOSS);
+        assertThat(s.samplesTopic()).isEqualTo(Topics.WEIGHTED_SAMPLES.name());
+        assertThat(s.snapshotsTopic()).isEqualTo(Topics.MODEL_SNAPSHOTS.name());
+        assertThat(s.classLossTopic()).isEqualTo(Topics.CLASS_LOSS.name());
     }
 
     private static Map<String, String> required() {

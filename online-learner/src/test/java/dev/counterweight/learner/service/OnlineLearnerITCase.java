@@ -46,7 +46,7 @@ class OnlineLearnerITCase {
     @BeforeAll
     static void start() {
         broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"));
-        broker.createTopics(Topics.all(2).stream().map(t -> t.toNewTopic((short) 1)).toList());
+        broker.createTopics(Topics.specs(2).stream().map(t -> t.toNewTopic((short) 1)).toList());
         broker.createTopics(List.of(new NewTopic("resume-samples", 1, (short) 1)));
     }
 
@@ -60,17 +60,17 @@ class OnlineLearnerITCase {
     @Test
     void learnsAnnouncesAVerifiableSnapshotAndPublishesClassLoss() throws Exception {
         List<Sample> samples = SyntheticSamples.learnable(6_000, 1);
-        produce(Topics.WEIGHTED_SAMPLES, samples, 2);
+        produce(Topics.WEIGHTED_SAMPLES.name(), samples, 2);
         Path snapshots = dir.resolve("snapshots-a");
 
-        Configuration c = config(snapshots, Topics.WEIGHTED_SAMPLES, 2_048);
+        Configuration c = config(snapshots, Topics.WEIGHTED_SAMPLES.name(), 2_048);
         c.setString("learner.model-name", "learn");
         OnlineLearner learner = new OnlineLearner(LearnerSettings.from(c));
         OnlineLearner.Status status = learner.run();
 
         assertThat(status.samplesTrained()).isEqualTo(6_000);
         List<ModelSnapshot> announced =
-                read(Topics.MODEL_SNAPSHOTS, ModelSnapshot.class).stream()
+                read(Topics.MODEL_SNAPSHOTS.name(), ModelSnapshot.class).stream()
                         .filter(m -> m.getModelName().equals("learn"))
                         .toList();
         assertThat(announced).isNotEmpty();
@@ -100,7 +100,7 @@ class OnlineLearnerITCase {
             assertThat(scores.ctr()[0]).as("the learnt direction").isGreaterThan(scores.ctr()[1]);
         }
 
-        List<ClassLoss> losses = read(Topics.CLASS_LOSS, ClassLoss.class);
+        List<ClassLoss> losses = read(Topics.CLASS_LOSS.name(), ClassLoss.class);
         assertThat(losses).isNotEmpty();
         assertThat(losses.get(losses.size() - 1).getClasses()).isNotEmpty();
         assertThat(Files.list(snapshots).map(p -> p.getFileName().toString()))
@@ -147,7 +147,7 @@ class OnlineLearnerITCase {
 
     @Test
     void unreachableBrokerFailsAtStartNamingTheOption() {
-        Configuration c = config(dir.resolve("nowhere"), Topics.WEIGHTED_SAMPLES, 1_024);
+        Configuration c = config(dir.resolve("nowhere"), Topics.WEIGHTED_SAMPLES.name(), 1_024);
         c.setString("learner.bootstrap-servers", "127.0.0.1:1");
         assertThatThrownBy(() -> new OnlineLearner(LearnerSettings.from(c)).run())
                 .hasMessageContaining("learner.bootstrap-servers")

@@ -52,7 +52,7 @@ class OnlineLearnerSaslITCase {
                         + " username=\"admin\" password=\"admin-secret\""
                         + " user_admin=\"admin-secret\" user_alice=\"alice-secret\";");
         broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), overrides, Map.of(SASL, SASL));
-        broker.createTopics(Topics.all(2).stream().map(t -> t.toNewTopic((short) 1)).toList());
+        broker.createTopics(Topics.specs(2).stream().map(t -> t.toNewTopic((short) 1)).toList());
     }
 
     @AfterAll
@@ -144,7 +144,7 @@ class OnlineLearnerSaslITCase {
                 Sample s = samples.get(i);
                 producer.send(
                         new ProducerRecord<>(
-                                Topics.WEIGHTED_SAMPLES,
+                                Topics.WEIGHTED_SAMPLES.name(),
                                 i % 2,
                                 s.getUserId().getBytes(),
                                 codec.encode(s)));
@@ -159,7 +159,7 @@ class OnlineLearnerSaslITCase {
         for (var r :
                 KafkaTestUtils.readAllCommitted(
                         broker.bootstrapServers(),
-                        Topics.MODEL_SNAPSHOTS,
+                        Topics.MODEL_SNAPSHOTS.name(),
                         Duration.ofSeconds(60))) {
             out.add(codec.decode(r.value()));
         }

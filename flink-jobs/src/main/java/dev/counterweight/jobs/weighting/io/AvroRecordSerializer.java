@@ -26,11 +26,11 @@ public final class AvroRecordSerializer<T extends SpecificRecordBase>
 
     public AvroRecordSerializer(
             String topic,
-            Class<T> type,
+            AvroCodec<T> codec,
             SerializableFunction<T, String> key,
             boolean eventTimestamps) {
         this.topic = topic;
-        this.codec = AvroCodec.of(type);
+        this.codec = codec;
         this.key = key;
         this.eventTimestamps = eventTimestamps;
     }

@@ -2,6 +2,7 @@ package dev.counterweight.jobs.weighting.io;
 
 import dev.counterweight.avro.ClassLoss;
 import dev.counterweight.connectors.avro.AvroCodec;
+import dev.counterweight.connectors.kafka.Topics;
 import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -20,7 +21,7 @@ public final class ClassLossDeserializer implements KafkaRecordDeserializationSc
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ClassLossDeserializer.class);
 
-    private final AvroCodec<ClassLoss> codec = AvroCodec.of(ClassLoss.class);
+    private final AvroCodec<ClassLoss> codec = Topics.CLASS_LOSS.codec();
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ClassLoss> out) {

@@ -3,6 +3,7 @@ package dev.counterweight.jobs.weighting.io;
 import dev.counterweight.avro.DeadLetter;
 import dev.counterweight.avro.UserEvent;
 import dev.counterweight.connectors.avro.AvroCodec;
+import dev.counterweight.connectors.kafka.Topics;
 import dev.counterweight.jobs.weighting.internal.IngestedEvent;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -10,7 +11,7 @@ import java.time.Instant;
 /** Builds {@link DeadLetter} records. */
 public final class DeadLetters {
 
-    private static final AvroCodec<UserEvent> EVENTS = AvroCodec.of(UserEvent.class);
+    private static final AvroCodec<UserEvent> EVENTS = Topics.EVENTS.codec();
 
     private DeadLetters() {}
 

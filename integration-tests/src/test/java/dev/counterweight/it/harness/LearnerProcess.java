@@ -26,8 +26,18 @@ public final class LearnerProcess implements AutoCloseable {
      * @param name distinguishes the log files of successive starts
      */
     public static LearnerProcess start(Path logDir, String name, Map<String, String> options) {
+        return start(logDir, name, options, List.of());
+    }
+
+    /**
+     * Starts a learner with extra JVM flags, e.g. {@code
+     * -Dcounterweight.snapshot.test-pause=model:2:<marker>} (see {@code SnapshotWritePause}).
+     */
+    public static LearnerProcess start(
+            Path logDir, String name, Map<String, String> options, List<String> jvmFlags) {
         List<String> flags = new ArrayList<>(ItConfig.commonJvmFlags());
         flags.add("-Xmx1g");
+        flags.addAll(jvmFlags);
         Path log = logDir.resolve(name + ".log");
         flags.addAll(Log4jFiles.flagsFor(log));
         List<String> args = new ArrayList<>();

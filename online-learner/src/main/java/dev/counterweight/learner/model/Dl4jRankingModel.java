@@ -1,10 +1,8 @@
 package dev.counterweight.learner.model;
 
+import dev.counterweight.learner.snapshot.AtomicFiles;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -324,23 +322,13 @@ public final class Dl4jRankingModel implements RankingModel {
     @Override
     public void save(Path file) throws IOException {
         Objects.requireNonNull(file, "file must not be null");
-        Path target = file.toAbsolutePath();
-        Path temp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp");
-        try {
-            ModelSerializer.writeModel(graph, temp.toFile(), true);
-            ModelSerializer.addObjectToFile(temp.toFile(), CONFIG_KEY, config.encode());
-            try {
-                Files.move(
-                        temp,
-                        target,
-                        StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.write(
+                file,
+                temporary -> {
+                    ModelSerializer.writeModel(graph, temporary.toFile(), true);
+                    ModelSerializer.addObjectToFile(
+                            temporary.toFile(), CONFIG_KEY, config.encode());
+                });
     }
 
     @Override

@@ -74,11 +74,11 @@ public interface RankingModel {
 
     /**
      * Writes the model, including the optimiser state, to {@code file}, replacing it atomically
-     * where the file system allows. A model loaded from the file continues training bit-exactly as
-     * this one would.
+     * ({@link dev.counterweight.learner.snapshot.AtomicFiles}; a file system without atomic renames
+     * is refused). A model loaded from the file continues training bit-exactly as this one would.
      *
      * @param file the target file; its parent directory must exist
-     * @throws IOException if writing fails
+     * @throws IOException if writing fails; {@code file} is then unchanged
      */
     void save(Path file) throws IOException;
 

@@ -5,15 +5,8 @@ import dev.counterweight.avro.DeadLetter;
 import dev.counterweight.avro.ModelSnapshot;
 import dev.counterweight.avro.PartitionOffset;
 import dev.counterweight.avro.Sample;
-import dev.counterweight.connectors.avro.AvroCodec;
 import dev.counterweight.connectors.features.FeatureLayout;
-import dev.counterweight.connectors.kafka.KafkaPreflight;
-import dev.counterweight.connectors.kafka.Topics;
-import dev.counterweight.core.weighting.DelayedFeedback;
-import dev.counterweight.learner.backend.BackendInfo;
-import dev.counterweight.learner.backend.BackendSelector;
 import dev.counterweight.learner.model.Batch;
-import dev.counterweight.learner.model.Dl4jRankingModel;
 import dev.counterweight.learner.model.NonFiniteStepException;
 import dev.counterweight.learner.model.RankingModel;
 import dev.counterweight.learner.model.Scores;
@@ -23,11 +16,9 @@ import dev.counterweight.learner.snapshot.QualityGate;
 import dev.counterweight.learner.snapshot.SnapshotStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,47 +26,47 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The online learner service: reads weighted samples, forms mini-batches (N samples or T ms),
  * scores each batch before training on it (progressive validation), trains, and writes snapshots
- * whose manifests carry the consumer offsets. Offsets live only in the snapshots (Kafka commits are
- * for monitoring), so a restarted learner resumes from its newest snapshot and no sample is trained
- * twice or skipped. Snapshots passing the {@link QualityGate} are announced on the snapshots topic;
- * per-class loss goes to the class-loss topic.
+ * whose manifests carry the read offsets. Offsets live only in the snapshots (the source's commits
+ * are for monitoring), so a restarted learner resumes from its newest complete snapshot and no
+ * sample is trained twice or skipped. Snapshots passing the {@link QualityGate} are announced;
+ * per-class loss is published every {@code learner.class-loss-every-batches} batches.
  *
- * <p>A record the {@link SampleValidator} refuses is written to the dead-letter topic with its
- * reason and source offset, and its offset counts as consumed; the dead letters are flushed before
- * a snapshot moves the offsets past them (a crash in between writes them again: at least once). A
- * batch whose loss or gradient is not finite is not applied ({@link NonFiniteStepException}): the
- * model keeps its parameters and optimiser state, the batch's offsets count as consumed, and the
- * batch is logged and counted in {@link Status#batchesRejected()}.
+ * <p>The loop talks to the world only through its {@link LearnerPorts} (sample source, snapshot,
+ * class-loss and dead-letter publishers, clock, model factory) and its {@link SnapshotStore};
+ * {@link KafkaLearnerIO#ports} wires Kafka and Deeplearning4j.
+ *
+ * <p>A record the {@link SampleValidator} refuses is dead-lettered with its reason and source
+ * offset, and its offset counts as consumed; the dead letters are flushed before a snapshot moves
+ * the offsets past them (a crash in between writes them again: at least once). A batch whose loss
+ * or gradient is not finite is not applied ({@link NonFiniteStepException}): the model keeps its
+ * parameters and optimiser state, the batch's offsets count as consumed, and the batch is logged
+ * and counted in {@link Status#batchesRejected()}. A snapshot that cannot be written (a full disk)
+ * leaves no visible file; the learner logs it, counts it in {@link Status#snapshotsFailed()}, keeps
+ * training and tries again {@value #SNAPSHOT_RETRY_SECONDS} s later; only a failed final snapshot
+ * (at stop) fails {@link #run()}.
  */
 public final class OnlineLearner {
 
+    /** Seconds between attempts after a snapshot could not be written. */
+    public static final long SNAPSHOT_RETRY_SECONDS = 10;
+
     private static final Logger LOG = LoggerFactory.getLogger(OnlineLearner.class);
     private static final String GATE_PASSED = "gate.passed";
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
     private final LearnerSettings settings;
+    private final LearnerPorts ports;
+    private final LearnerClock clock;
     private final SnapshotStore store;
     private final QualityGate gate;
     private final PublishingHold hold = new PublishingHold();
     private final SampleValidator validator;
-    private final AvroCodec<DeadLetter> deadLetters = Topics.LEARNER_DLQ.codec();
-    private final AtomicLong deadLettersLost = new AtomicLong();
     private final AtomicBoolean stop = new AtomicBoolean();
 
     private RankingModel model;
@@ -86,17 +77,18 @@ public final class OnlineLearner {
     private SampleEncoder encoder;
     private ProgressiveEvaluator evaluator;
     private final CalibrationLedger calibration = new CalibrationLedger();
-    private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+    private final Map<Integer, Long> nextOffsets = new TreeMap<>();
     private long samplesTrained;
     private long sinceSnapshot;
     private long version;
     private long batches;
     private long skipped;
     private long batchesRejected;
+    private long snapshotsFailed;
     private boolean deadLettersUnflushed;
     private boolean offsetsMoved;
     private Map<String, Double> lastAnnouncedMetrics;
-    private volatile Status status = new Status(0, 0, 0, Map.of(), "starting", 0, 0, 0, 0);
+    private volatile Status status = new Status(0, 0, 0, Map.of(), "starting", 0, 0, 0, 0, 0);
     private long firstSampleAt;
     private long trainingNanos;
     private volatile long finishWhenIdleNanos;
@@ -114,6 +106,8 @@ public final class OnlineLearner {
      *     while snapshots pass
      * @param batchesRejected batches not applied because their loss or gradient was not finite,
      *     since the learner started
+     * @param snapshotsFailed snapshot writes that failed (and were tried again) since the learner
+     *     started
      */
     public record Status(
             long samplesTrained,
@@ -124,13 +118,31 @@ public final class OnlineLearner {
             long trainingNanos,
             long heldBackSnapshots,
             long heldBackMillis,
-            long batchesRejected) {}
+            long batchesRejected,
+            long snapshotsFailed) {}
 
+    /** A learner wired to Kafka and Deeplearning4j ({@link KafkaLearnerIO#ports}). */
     public OnlineLearner(LearnerSettings settings) {
-        this.settings = settings;
-        this.store =
+        this(settings, KafkaLearnerIO.ports(settings));
+    }
+
+    /** A learner on the given ports, with its snapshots in {@code learner.snapshot-dir}. */
+    public OnlineLearner(LearnerSettings settings, LearnerPorts ports) {
+        this(
+                settings,
+                ports,
                 new SnapshotStore(
-                        settings.snapshotDir(), settings.modelName(), settings.snapshotRetention());
+                        settings.snapshotDir(),
+                        settings.modelName(),
+                        settings.snapshotRetention()));
+    }
+
+    /** A learner on the given ports and snapshot store (fault tests pass a store with a hook). */
+    public OnlineLearner(LearnerSettings settings, LearnerPorts ports, SnapshotStore store) {
+        this.settings = settings;
+        this.ports = ports;
+        this.clock = ports.clock();
+        this.store = store;
         this.gate =
                 new QualityGate(
                         settings.gateMaxAucDrop(),
@@ -151,7 +163,7 @@ public final class OnlineLearner {
      * idle}, counted from now at the earliest: for a caller that knows its input has ended.
      */
     public void finishWhenIdle(Duration idle) {
-        finishRequestedAt = System.nanoTime();
+        finishRequestedAt = clock.nanoTime();
         finishWhenIdleNanos = Math.max(1, idle.toNanos());
     }
 
@@ -164,55 +176,45 @@ public final class OnlineLearner {
         return status;
     }
 
-    /** Runs until {@link #stop()}, or until idle for {@code learner.max-idle}. */
+    /**
+     * Runs until {@link #stop()}, or until idle for {@code learner.max-idle}.
+     *
+     * @throws IOException if the snapshot directory cannot be read or the final snapshot cannot be
+     *     written (a restart resumes from the newest complete snapshot)
+     */
     public Status run() throws IOException {
-        BackendInfo backend = BackendSelector.select(settings.backend());
-        LOG.info("learner backend: {}", backend);
-        KafkaPreflight.requireTopics(
-                settings.bootstrapServers(),
-                LearnerOptions.BOOTSTRAP_SERVERS.key(),
-                topics(),
-                settings.kafkaProperties(),
-                Duration.ofSeconds(30));
-        restore();
-        HealthEndpoint health =
-                settings.healthPort() > 0
-                        ? HealthEndpoint.start(settings.healthPort(), this::status)
-                        : null;
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer();
-                KafkaProducer<byte[], byte[]> producer = producer()) {
-            List<TopicPartition> partitions = partitions(consumer);
-            consumer.assign(partitions);
-            for (TopicPartition tp : partitions) {
-                Long next = nextOffsets.get(tp);
-                if (next == null) {
-                    consumer.seekToBeginning(List.of(tp));
-                } else {
-                    consumer.seek(tp, next);
+        SampleSource source = ports.source();
+        try (source) {
+            source.open();
+            restore();
+            HealthEndpoint health =
+                    settings.healthPort() > 0
+                            ? HealthEndpoint.start(settings.healthPort(), this::status)
+                            : null;
+            try {
+                source.seek(Map.copyOf(nextOffsets));
+                loop(source);
+            } finally {
+                if (health != null) {
+                    health.close();
                 }
-            }
-            loop(consumer, producer);
-        } finally {
-            if (health != null) {
-                health.close();
             }
         }
         return status;
     }
 
-    private void loop(
-            KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer)
-            throws IOException {
+    private void loop(SampleSource source) throws IOException {
         List<Sample> pending = new ArrayList<>();
-        Map<TopicPartition, Long> pendingNext = new HashMap<>();
+        Map<Integer, Long> pendingNext = new TreeMap<>();
         long pendingSince = 0;
-        long lastRecordAt = System.nanoTime();
-        long lastSnapshotAt = System.nanoTime();
+        long lastRecordAt = clock.nanoTime();
+        long lastSnapshotAt = clock.nanoTime();
+        long snapshotNotBefore = clock.nanoTime();
         long batchTimeout = settings.batchTimeout().toNanos();
         status = status("running");
         while (!stop.get()) {
-            var records = consumer.poll(Duration.ofMillis(100));
-            long now = System.nanoTime();
+            List<SampleSource.Record> records = source.poll(POLL_TIMEOUT);
+            long now = clock.nanoTime();
             if (!records.isEmpty()) {
                 lastRecordAt = now;
             } else if (!settings.maxIdle().isZero()
@@ -226,21 +228,21 @@ public final class OnlineLearner {
                         finishWhenIdleNanos / 1_000_000);
                 break;
             }
-            for (ConsumerRecord<byte[], byte[]> r : records) {
-                Optional<Sample> sample = decode(r, producer);
-                pendingNext.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+            for (SampleSource.Record r : records) {
+                Optional<Sample> sample = decode(r);
+                pendingNext.put(r.partition(), r.offset() + 1);
                 if (sample.isEmpty()) {
                     continue;
                 }
                 if (pending.isEmpty()) {
-                    pendingSince = System.nanoTime();
+                    pendingSince = clock.nanoTime();
                 }
                 if (firstSampleAt == 0) {
                     firstSampleAt = pendingSince;
                 }
                 pending.add(sample.get());
                 if (pending.size() == settings.batchSize()) {
-                    train(pending, pendingNext, producer);
+                    train(pending, pendingNext);
                 }
             }
             if (pending.isEmpty() && !pendingNext.isEmpty()) {
@@ -251,34 +253,58 @@ public final class OnlineLearner {
             }
             if (!pending.isEmpty()
                     && batchTimeout > 0
-                    && System.nanoTime() - pendingSince >= batchTimeout) {
-                train(pending, pendingNext, producer);
+                    && clock.nanoTime() - pendingSince >= batchTimeout) {
+                train(pending, pendingNext);
             }
             boolean dueByCount = sinceSnapshot >= settings.snapshotEverySamples();
             boolean dueByTime =
                     !settings.snapshotInterval().isZero()
                             && (sinceSnapshot > 0 || offsetsMoved)
-                            && System.nanoTime() - lastSnapshotAt
+                            && clock.nanoTime() - lastSnapshotAt
                                     >= settings.snapshotInterval().toNanos();
-            if (dueByCount || dueByTime) {
-                snapshot(producer, consumer);
-                lastSnapshotAt = System.nanoTime();
+            if ((dueByCount || dueByTime) && clock.nanoTime() - snapshotNotBefore >= 0) {
+                try {
+                    snapshot();
+                    lastSnapshotAt = clock.nanoTime();
+                } catch (IOException e) {
+                    snapshotsFailed++;
+                    snapshotNotBefore =
+                            clock.nanoTime() + TimeUnit.SECONDS.toNanos(SNAPSHOT_RETRY_SECONDS);
+                    LOG.error(
+                            "snapshot v{} could not be written, training goes on and the snapshot"
+                                    + " is tried again in {} s (a restart resumes from v{}): {}",
+                            version + 1,
+                            SNAPSHOT_RETRY_SECONDS,
+                            version,
+                            e.toString());
+                    status = status("running");
+                }
             }
         }
         if (!pending.isEmpty()) {
-            train(pending, pendingNext, producer);
+            train(pending, pendingNext);
         }
         if (sinceSnapshot > 0 || offsetsMoved) {
             // Also when only dead-lettered records arrived: a restart must not read them again.
-            snapshot(producer, consumer);
+            try {
+                snapshot();
+            } catch (IOException e) {
+                snapshotsFailed++;
+                status = status("failed");
+                throw new IOException(
+                        "the final snapshot v"
+                                + (version + 1)
+                                + " could not be written to "
+                                + store.dir()
+                                + "; a restart resumes from v"
+                                + version,
+                        e);
+            }
         }
         status = status("stopped");
     }
 
-    private void train(
-            List<Sample> pending,
-            Map<TopicPartition, Long> pendingNext,
-            KafkaProducer<byte[], byte[]> producer) {
+    private void train(List<Sample> pending, Map<Integer, Long> pendingNext) {
         // Progressive validation: the scores are taken before the step trains on the batch.
         Batch batch = encoder.encode(pending);
         if (startAtBaseRates) {
@@ -301,11 +327,11 @@ public final class OnlineLearner {
         batches++;
         if (settings.classLossEveryBatches() > 0
                 && batches % settings.classLossEveryBatches() == 0) {
-            publishClassLoss(producer, pending.get(pending.size() - 1));
+            publishClassLoss(pending.get(pending.size() - 1));
         }
         pending.clear();
         pendingNext.clear();
-        trainingNanos = System.nanoTime() - firstSampleAt;
+        trainingNanos = clock.nanoTime() - firstSampleAt;
         status = status("running");
     }
 
@@ -314,7 +340,7 @@ public final class OnlineLearner {
      * after a restart would fail the same way), nothing else changes.
      */
     private void rejectBatch(
-            List<Sample> pending, Map<TopicPartition, Long> pendingNext, NonFiniteStepException e) {
+            List<Sample> pending, Map<Integer, Long> pendingNext, NonFiniteStepException e) {
         batchesRejected++;
         LOG.warn(
                 "batch of {} samples not applied, the model keeps its last good parameters: {};"
@@ -323,12 +349,7 @@ public final class OnlineLearner {
                 e.getMessage(),
                 pending.get(0).getSampleId(),
                 pending.get(pending.size() - 1).getSampleId(),
-                new TreeMap<>(
-                        pendingNext.entrySet().stream()
-                                .collect(
-                                        java.util.stream.Collectors.toMap(
-                                                en -> en.getKey().partition(),
-                                                Map.Entry::getValue))));
+                new TreeMap<>(pendingNext));
         nextOffsets.putAll(pendingNext);
         offsetsMoved = true;
         pending.clear();
@@ -336,12 +357,16 @@ public final class OnlineLearner {
         status = status("running");
     }
 
-    private void snapshot(
-            KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> consumer)
-            throws IOException {
+    /**
+     * Writes the next snapshot and announces it if it passes the gate.
+     *
+     * @throws IOException if it could not be written; nothing of it is visible and the learner's
+     *     state (version, offsets, counters) is as before the call
+     */
+    private void snapshot() throws IOException {
         if (deadLettersUnflushed) {
             // The snapshot moves the offsets past the dead-lettered records: they must be written.
-            producer.flush();
+            ports.deadLetters().flush();
             deadLettersUnflushed = false;
         }
         Map<String, Double> metrics = new TreeMap<>(evaluator.metrics());
@@ -350,12 +375,8 @@ public final class OnlineLearner {
         metrics.put(GATE_PASSED, violations.isEmpty() ? 1.0 : 0.0);
         long next = version + 1;
         List<PartitionOffset> offsets = new ArrayList<>();
-        new TreeMap<>(
-                        nextOffsets.entrySet().stream()
-                                .collect(
-                                        java.util.stream.Collectors.toMap(
-                                                e -> e.getKey().partition(), Map.Entry::getValue)))
-                .forEach((p, o) -> offsets.add(new PartitionOffset(settings.samplesTopic(), p, o)));
+        nextOffsets.forEach(
+                (p, o) -> offsets.add(new PartitionOffset(settings.samplesTopic(), p, o)));
         ModelSnapshot manifest =
                 ModelSnapshot.newBuilder()
                         .setModelName(settings.modelName())
@@ -363,7 +384,7 @@ public final class OnlineLearner {
                         .setParentVersion(version == 0 ? null : version)
                         .setUri("")
                         .setSha256("")
-                        .setCreatedAt(Instant.now())
+                        .setCreatedAt(clock.now())
                         .setSamplesTrained(samplesTrained)
                         .setConsumerOffsets(offsets)
                         .setMetrics(new LinkedHashMap<>(metrics))
@@ -377,7 +398,7 @@ public final class OnlineLearner {
         sinceSnapshot = 0;
         offsetsMoved = false;
         if (violations.isEmpty()) {
-            announce(producer, written);
+            announce(written);
             hold.announced();
             lastAnnouncedMetrics = metrics;
             LOG.info(
@@ -387,76 +408,46 @@ public final class OnlineLearner {
                     fmt(metrics.get("ctr.auc")),
                     fmt(metrics.get("ctcvr.auc")));
         } else {
-            hold.heldBack(System.currentTimeMillis());
+            long nowMillis = clock.now().toEpochMilli();
+            hold.heldBack(nowMillis);
             LOG.warn(
                     "snapshot v{} written but not announced ({} in a row, publishing held back for"
                             + " {} s): {}",
                     next,
                     hold.snapshots(),
-                    hold.heldBackMillis(System.currentTimeMillis()) / 1000,
+                    hold.heldBackMillis(nowMillis) / 1000,
                     violations);
         }
-        commitForMonitoring(consumer);
+        ports.source().committed(Map.copyOf(nextOffsets));
         status = status("running");
     }
 
-    private void announce(KafkaProducer<byte[], byte[]> producer, ModelSnapshot snapshot) {
+    private void announce(ModelSnapshot snapshot) {
         try {
-            producer.send(
-                            new ProducerRecord<>(
-                                    settings.snapshotsTopic(),
-                                    settings.modelName().getBytes(StandardCharsets.UTF_8),
-                                    Topics.MODEL_SNAPSHOTS.codec().encode(snapshot)))
-                    .get(60, TimeUnit.SECONDS);
+            ports.snapshots().announce(snapshot);
         } catch (Exception e) {
             // The snapshot is on disk; only the announcement is missing. Keep training.
             LOG.error("could not announce snapshot v{}: {}", snapshot.getVersion(), e.toString());
         }
     }
 
-    private void publishClassLoss(KafkaProducer<byte[], byte[]> producer, Sample newest) {
-        ClassLoss loss =
-                ClassLoss.newBuilder()
-                        .setModelVersion(version)
-                        .setWindowEnd(newest.getExposureTime())
-                        .setSamples(evaluator.evaluated())
-                        .setOverallMeanLoss(evaluator.overallLoss())
-                        .setClasses(evaluator.classLoss())
-                        .build();
-        producer.send(
-                new ProducerRecord<>(
-                        settings.classLossTopic(),
-                        settings.modelName().getBytes(StandardCharsets.UTF_8),
-                        Topics.CLASS_LOSS.codec().encode(loss)),
-                (m, e) -> {
-                    if (e != null) {
-                        LOG.warn("could not publish class loss: {}", e.toString());
-                    }
-                });
-    }
-
-    private void commitForMonitoring(KafkaConsumer<byte[], byte[]> consumer) {
-        try {
-            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> commits =
-                    new HashMap<>();
-            nextOffsets.forEach(
-                    (tp, o) ->
-                            commits.put(
-                                    tp,
-                                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(o)));
-            consumer.commitAsync(commits, null);
-        } catch (RuntimeException e) {
-            LOG.debug("offset commit for monitoring failed: {}", e.toString());
-        }
+    private void publishClassLoss(Sample newest) {
+        ports.classLoss()
+                .publish(
+                        ClassLoss.newBuilder()
+                                .setModelVersion(version)
+                                .setWindowEnd(newest.getExposureTime())
+                                .setSamples(evaluator.evaluated())
+                                .setOverallMeanLoss(evaluator.overallLoss())
+                                .setClasses(evaluator.classLoss())
+                                .build());
     }
 
     private void restore() throws IOException {
+        store.removeIncomplete();
         Optional<ModelSnapshot> latest = store.latestValid();
-        Dl4jRankingModel fresh =
-                Dl4jRankingModel.create(
-                        settings.model(),
-                        settings.delayedFeedback() == DelayedFeedback.FNW,
-                        settings.lateShare());
+        ModelFactory models = ports.models();
+        RankingModel fresh = models.create();
         String expected = fingerprint(fresh);
         if (latest.isEmpty()) {
             model = fresh;
@@ -476,29 +467,31 @@ public final class OnlineLearner {
                                 + expected
                                 + ": use the snapshot's settings or another learner.snapshot-dir");
             }
-            model = RankingModel.load(store.modelFile(m.getVersion()));
-            if (model instanceof Dl4jRankingModel loaded
-                    && !loaded.conversionLoss().equals(fresh.conversionLoss())) {
+            model = models.load(store.modelFile(m.getVersion()));
+            String incompatibility = models.incompatibility(model, fresh);
+            if (incompatibility != null) {
                 throw new IllegalStateException(
                         "Snapshot v"
                                 + m.getVersion()
                                 + " in "
                                 + store.dir()
-                                + " was trained with "
-                                + loaded.conversionLoss()
-                                + " but "
-                                + LearnerOptions.DELAYED_FEEDBACK.key()
-                                + " and "
-                                + LearnerOptions.DELAYED_FEEDBACK_LATE_SHARE.key()
-                                + " ask for "
-                                + fresh.conversionLoss()
+                                + " "
+                                + incompatibility
                                 + ": use the snapshot's settings or another learner.snapshot-dir");
             }
             calibration.restore(m.getCalibration());
             version = m.getVersion();
             samplesTrained = m.getSamplesTrained();
             for (PartitionOffset o : m.getConsumerOffsets()) {
-                nextOffsets.put(new TopicPartition(o.getTopic(), o.getPartition()), o.getOffset());
+                if (o.getTopic().equals(settings.samplesTopic())) {
+                    nextOffsets.put(o.getPartition(), o.getOffset());
+                } else {
+                    LOG.warn(
+                            "snapshot v{} holds an offset of {}, not of {}: ignored",
+                            m.getVersion(),
+                            o.getTopic(),
+                            settings.samplesTopic());
+                }
             }
             for (ModelSnapshot s : store.manifests()) {
                 if (s.getMetrics().getOrDefault(GATE_PASSED, 0.0) == 1.0) {
@@ -516,20 +509,16 @@ public final class OnlineLearner {
         evaluator = new ProgressiveEvaluator(settings.evalWindow());
     }
 
-    private Optional<Sample> decode(
-            ConsumerRecord<byte[], byte[]> r, KafkaProducer<byte[], byte[]> producer) {
+    private Optional<Sample> decode(SampleSource.Record r) {
         SampleValidator.Result result = validator.validate(r.value());
         if (result.rejection() == null) {
             return Optional.of(result.sample());
         }
-        deadLetter(r, result.rejection(), producer);
+        deadLetter(r, result.rejection());
         return Optional.empty();
     }
 
-    private void deadLetter(
-            ConsumerRecord<byte[], byte[]> r,
-            SampleValidator.Rejection rejection,
-            KafkaProducer<byte[], byte[]> producer) {
+    private void deadLetter(SampleSource.Record r, SampleValidator.Rejection rejection) {
         skipped++;
         if (skipped <= 10) {
             LOG.warn(
@@ -540,73 +529,22 @@ public final class OnlineLearner {
                     rejection.code(),
                     rejection.reason());
         }
-        DeadLetter letter =
-                DeadLetter.newBuilder()
-                        .setReasonCode(rejection.code())
-                        .setReason(rejection.reason())
-                        .setTopic(r.topic())
-                        .setPartition(r.partition())
-                        .setOffset(r.offset())
-                        .setRecordTimestamp(
-                                r.timestamp() >= 0 ? Instant.ofEpochMilli(r.timestamp()) : null)
-                        .setRawKey(r.key() == null ? null : ByteBuffer.wrap(r.key()))
-                        .setRawValue(r.value() == null ? null : ByteBuffer.wrap(r.value()))
-                        .build();
-        String where = r.topic() + "-" + r.partition() + "@" + r.offset();
-        producer.send(
-                new ProducerRecord<>(
-                        settings.dlqTopic(),
-                        where.getBytes(StandardCharsets.UTF_8),
-                        deadLetters.encode(letter)),
-                (m, e) -> {
-                    if (e != null && deadLettersLost.incrementAndGet() <= 10) {
-                        LOG.error(
-                                "could not dead-letter {} ({}): {}",
-                                where,
-                                rejection.code(),
-                                e.toString());
-                    }
-                });
+        ports.deadLetters()
+                .send(
+                        DeadLetter.newBuilder()
+                                .setReasonCode(rejection.code())
+                                .setReason(rejection.reason())
+                                .setTopic(r.topic())
+                                .setPartition(r.partition())
+                                .setOffset(r.offset())
+                                .setRecordTimestamp(
+                                        r.timestamp() >= 0
+                                                ? Instant.ofEpochMilli(r.timestamp())
+                                                : null)
+                                .setRawKey(r.key() == null ? null : ByteBuffer.wrap(r.key()))
+                                .setRawValue(r.value() == null ? null : ByteBuffer.wrap(r.value()))
+                                .build());
         deadLettersUnflushed = true;
-    }
-
-    private Map<String, String> topics() {
-        Map<String, String> t = new LinkedHashMap<>();
-        t.put(settings.samplesTopic(), LearnerOptions.SAMPLES_TOPIC.key());
-        t.put(settings.snapshotsTopic(), LearnerOptions.SNAPSHOTS_TOPIC.key());
-        t.put(settings.classLossTopic(), LearnerOptions.CLASS_LOSS_TOPIC.key());
-        t.put(settings.dlqTopic(), LearnerOptions.DLQ_TOPIC.key());
-        return t;
-    }
-
-    private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer) {
-        List<PartitionInfo> infos =
-                consumer.partitionsFor(settings.samplesTopic(), Duration.ofSeconds(30));
-        List<TopicPartition> out = new ArrayList<>();
-        for (PartitionInfo p : infos) {
-            out.add(new TopicPartition(p.topic(), p.partition()));
-        }
-        out.sort(java.util.Comparator.comparingInt(TopicPartition::partition));
-        return out;
-    }
-
-    private KafkaConsumer<byte[], byte[]> consumer() {
-        // Pass-through settings first, so the learner's own below win on a clash.
-        Map<String, Object> c = new HashMap<>(settings.kafkaProperties());
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "counterweight-learner-" + settings.modelName());
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, settings.batchSize()));
-        return new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private KafkaProducer<byte[], byte[]> producer() {
-        Map<String, Object> c = new HashMap<>(settings.kafkaProperties());
-        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        c.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     private Status status(String state) {
@@ -618,8 +556,9 @@ public final class OnlineLearner {
                 state,
                 trainingNanos,
                 hold.snapshots(),
-                hold.heldBackMillis(System.currentTimeMillis()),
-                batchesRejected);
+                hold.heldBackMillis(clock.now().toEpochMilli()),
+                batchesRejected,
+                snapshotsFailed);
     }
 
     private static String fmt(Double d) {

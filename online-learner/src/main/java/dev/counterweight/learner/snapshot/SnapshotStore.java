@@ -5,12 +5,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -29,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A directory of versioned snapshots: {@code <model>-v<version>.model} (the model file) and {@code
- * <model>-v<version>.json} (its {@link ModelSnapshot} manifest, Avro JSON). Both are written to
- * hidden temporary files, synced, and renamed atomically, model first, so a reader never sees a
- * partial file and a manifest always points at a complete model. Older snapshots beyond the
+ * <model>-v<version>.json} (its {@link ModelSnapshot} manifest, Avro JSON). Both are written with
+ * {@link AtomicFiles} (hidden temporary file, sync, atomic rename), model first, so a reader never
+ * sees a partial file and a manifest always points at a complete model. Older snapshots beyond the
  * retention are deleted, manifest first.
  */
 public final class SnapshotStore {
@@ -44,14 +40,47 @@ public final class SnapshotStore {
         void write(Path file) throws IOException;
     }
 
+    /**
+     * A seam for fault tests: called at the points of a snapshot write where a crash or a failure
+     * matters, with the complete temporary file that is about to be renamed. Throwing abandons the
+     * write (a full disk); blocking lets a test kill the process there.
+     */
+    @FunctionalInterface
+    public interface WriteHook {
+
+        /** Where a snapshot write is. */
+        enum Point {
+            /** The model's temporary file is complete; nothing of this version is visible yet. */
+            MODEL_WRITTEN,
+            /** The model file is visible; the manifest's temporary file is complete. */
+            MANIFEST_WRITTEN
+        }
+
+        /** Does nothing. */
+        WriteHook NONE = (point, version, temporary) -> {};
+
+        void reached(Point point, long version, Path temporary) throws IOException;
+    }
+
     private final Path dir;
     private final String modelName;
     private final int retention;
+    private final WriteHook hook;
 
+    /**
+     * A store without a test hook, unless the system property {@value SnapshotWritePause#PROPERTY}
+     * asks for a pause (fault tests of a learner in its own JVM).
+     */
     public SnapshotStore(Path dir, String modelName, int retention) {
+        this(dir, modelName, retention, SnapshotWritePause.fromSystemProperties());
+    }
+
+    /** A store that calls {@code hook} during each write (fault tests). */
+    public SnapshotStore(Path dir, String modelName, int retention, WriteHook hook) {
         this.dir = dir;
         this.modelName = modelName;
         this.retention = retention;
+        this.hook = java.util.Objects.requireNonNull(hook, "hook");
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -74,33 +103,85 @@ public final class SnapshotStore {
     }
 
     /**
-     * Writes the model and then its manifest (with uri, sha256 and size filled in), atomically, and
-     * applies retention.
+     * Writes the model and then its manifest (with uri, sha256 and size filled in), each through
+     * {@link AtomicFiles}, and applies retention. If the manifest cannot be written, the model file
+     * of that version is removed again; either way no manifest is visible and nothing partial is.
      *
      * @param manifest everything but uri, sha256 and sizeBytes
      * @return the complete manifest as written
+     * @throws IOException if a write fails; the store is then as before the call (at most an
+     *     unreferenced model file is left if even its removal failed)
      */
     public ModelSnapshot write(ModelSnapshot manifest, ModelWriter model) throws IOException {
         long version = manifest.getVersion();
-        Path tmpModel = dir.resolve(".tmp-" + modelName + "-v" + version + ".model");
-        model.write(tmpModel);
-        fsync(tmpModel);
-        String sha = sha256(tmpModel);
-        long size = Files.size(tmpModel);
-        move(tmpModel, modelFile(version));
+        Path modelFile = modelFile(version);
+        String[] sha = new String[1];
+        long[] size = new long[1];
+        AtomicFiles.write(
+                modelFile,
+                model::write,
+                temporary -> {
+                    hook.reached(WriteHook.Point.MODEL_WRITTEN, version, temporary);
+                    sha[0] = sha256(temporary);
+                    size[0] = Files.size(temporary);
+                });
         ModelSnapshot complete =
                 ModelSnapshot.newBuilder(manifest)
-                        .setUri(modelFile(version).toUri().toString())
-                        .setSha256(sha)
-                        .setSizeBytes(size)
+                        .setUri(modelFile.toUri().toString())
+                        .setSha256(sha[0])
+                        .setSizeBytes(size[0])
                         .build();
-        Path tmpManifest = dir.resolve(".tmp-" + modelName + "-v" + version + ".json");
-        Files.write(tmpManifest, toJson(complete));
-        fsync(tmpManifest);
-        move(tmpManifest, manifestFile(version));
-        fsyncDir();
+        byte[] json = toJson(complete);
+        try {
+            AtomicFiles.write(
+                    manifestFile(version),
+                    temporary -> Files.write(temporary, json),
+                    temporary ->
+                            hook.reached(WriteHook.Point.MANIFEST_WRITTEN, version, temporary));
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(modelFile);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
         applyRetention();
         return complete;
+    }
+
+    /**
+     * Removes what an interrupted writer left behind: this model's temporary files and model files
+     * without a manifest (a crash between the two renames, or during retention). Only the one
+     * process that writes this store may call it, before it writes; readers never do.
+     *
+     * @return the files removed
+     */
+    public List<Path> removeIncomplete() throws IOException {
+        List<Path> removed = new ArrayList<>();
+        String prefix = modelName + "-v";
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                String name = p.getFileName().toString();
+                boolean temporary =
+                        AtomicFiles.isTemporary(p)
+                                && name.startsWith(AtomicFiles.TEMP_PREFIX + prefix);
+                boolean orphan =
+                        name.startsWith(prefix)
+                                && name.endsWith(".model")
+                                && !Files.exists(
+                                        p.resolveSibling(
+                                                name.substring(0, name.length() - ".model".length())
+                                                        + ".json"));
+                if ((temporary || orphan) && Files.deleteIfExists(p)) {
+                    removed.add(p);
+                }
+            }
+        }
+        if (!removed.isEmpty()) {
+            LOG.warn("removed what an interrupted snapshot write left: {}", removed);
+        }
+        return removed;
     }
 
     /** Every manifest that parses, newest version first (files are not verified). */
@@ -217,30 +298,6 @@ public final class SnapshotStore {
             long v = all.get(i).getVersion();
             Files.deleteIfExists(manifestFile(v));
             Files.deleteIfExists(modelFile(v));
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(
-                    from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("the snapshot directory does not support atomic renames", e);
-        }
-    }
-
-    private static void fsync(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-    }
-
-    private void fsyncDir() {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Not every file system allows syncing a directory; the renames are still atomic.
-            LOG.debug("cannot fsync directory {}: {}", dir, e.getMessage());
         }
     }
 }

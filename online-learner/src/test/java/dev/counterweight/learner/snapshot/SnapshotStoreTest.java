@@ -69,6 +69,37 @@ class SnapshotStoreTest {
     }
 
     @Test
+    void removeIncompleteDeletesWhatAnInterruptedWriterLeftAndNothingElse(@TempDir Path dir)
+            throws Exception {
+        SnapshotStore store = new SnapshotStore(dir, "m", 10);
+        store.write(manifest(1), f -> Files.writeString(f, "one"));
+        Files.writeString(dir.resolve(".tmp-m-v2.model"), "ha");
+        Files.writeString(dir.resolve("m-v2.model"), "two");
+        Files.writeString(dir.resolve(".tmp-m-v2.json"), "{");
+        Files.writeString(dir.resolve(".tmp-other-v1.model"), "another model's write");
+        Files.writeString(dir.resolve("other-v1.model"), "another model");
+
+        assertThat(store.removeIncomplete())
+                .extracting(p -> p.getFileName().toString())
+                .containsExactlyInAnyOrder(".tmp-m-v2.model", "m-v2.model", ".tmp-m-v2.json");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder(
+                            "m-v1.model", "m-v1.json", ".tmp-other-v1.model", "other-v1.model");
+        }
+        assertThat(store.latestValid().orElseThrow().getVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void theTestPauseIsParsedStrictly() {
+        assertThat(SnapshotWritePause.parse("manifest:3:/tmp/x")).isNotNull();
+        assertThatThrownBy(() -> SnapshotWritePause.parse("model:3"))
+                .hasMessageContaining(SnapshotWritePause.PROPERTY);
+        assertThatThrownBy(() -> SnapshotWritePause.parse("rename:3:/tmp/x"))
+                .hasMessageContaining("model or manifest");
+    }
+
+    @Test
     void manifestsWithEveryMetricFiniteRoundTripThroughJson() throws Exception {
         // Guards the learner's rule that metrics maps never hold NaN: Avro JSON cannot read it
         // back.

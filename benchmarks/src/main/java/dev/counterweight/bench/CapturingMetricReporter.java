@@ -1,7 +1,10 @@
 package dev.counterweight.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -21,6 +24,22 @@ public final class CapturingMetricReporter implements MetricReporter {
 
     private static final Map<String, Metric> LIVE = new ConcurrentHashMap<>();
     private static final Map<String, Double> FINAL = new ConcurrentHashMap<>();
+    private static final Map<String, Map<String, String>> VARIABLES = new ConcurrentHashMap<>();
+
+    /**
+     * One metric's value now (or its last value, once removed).
+     *
+     * @param name the metric's simple name
+     * @param variables its group's scope variables, e.g. {@code <job_name>}, {@code <task_name>},
+     *     {@code <subtask_index>}
+     * @param value the counter's count or the numeric gauge's value
+     */
+    public record Reading(String name, Map<String, String> variables, double value) {
+        /** The scope variable {@code <key>}, or null. */
+        public String variable(String key) {
+            return variables.get("<" + key + ">");
+        }
+    }
 
     /** Registers this reporter (by factory class) in a Flink configuration. */
     public static void configure(org.apache.flink.configuration.Configuration config) {
@@ -31,6 +50,38 @@ public final class CapturingMetricReporter implements MetricReporter {
     public static void reset() {
         LIVE.clear();
         FINAL.clear();
+        VARIABLES.clear();
+    }
+
+    /**
+     * Every metric with one of these simple names whose group belongs to the job named {@code job}
+     * (scope variable {@code <job_name>}): live ones read now, removed ones at their last value.
+     */
+    public static List<Reading> readings(String job, Set<String> names) {
+        List<Reading> out = new ArrayList<>();
+        for (Map.Entry<String, Map<String, String>> e : VARIABLES.entrySet()) {
+            String id = e.getKey();
+            String name = simpleName(id);
+            if (!names.contains(name) || !job.equals(e.getValue().get("<job_name>"))) {
+                continue;
+            }
+            Double last = FINAL.get(id);
+            Metric live = LIVE.get(id);
+            double value;
+            if (last != null) {
+                value = last;
+            } else if (live != null) {
+                try {
+                    value = value(live);
+                } catch (RuntimeException ex) {
+                    continue;
+                }
+            } else {
+                continue;
+            }
+            out.add(new Reading(name, e.getValue(), value));
+        }
+        return out;
     }
 
     /**
@@ -78,6 +129,7 @@ public final class CapturingMetricReporter implements MetricReporter {
             String id = group.getMetricIdentifier(name);
             LIVE.put(id, metric);
             FINAL.remove(id);
+            VARIABLES.put(id, Map.copyOf(group.getAllVariables()));
         }
     }
 

@@ -110,10 +110,19 @@ public final class BenchCommand {
 
         @Option(
                 names = "--exposures",
+                defaultValue = "300000",
+                description =
+                        "Synthetic exposures of the measured stream (events are about 1.15x)."
+                                + " Default: ${DEFAULT-VALUE}.")
+        int exposures;
+
+        @Option(
+                names = "--fit-exposures",
                 defaultValue = "100000",
                 description =
-                        "Synthetic exposures (events are about 1.3x). Default: ${DEFAULT-VALUE}.")
-        int exposures;
+                        "Exposures of the smaller stream of the two-size fit (start-up vs"
+                                + " per-event cost); 0 runs no fit. Default: ${DEFAULT-VALUE}.")
+        int fitExposures;
 
         @Option(
                 names = "--repeats",
@@ -138,10 +147,21 @@ public final class BenchCommand {
         public Integer call() throws Exception {
             PrintWriter log = spec.commandLine().getOut();
             Files.createDirectories(workDir);
-            var result = PipelineBenchmark.run(workDir.toAbsolutePath(), exposures, repeats, log);
+            var result =
+                    PipelineBenchmark.run(
+                            workDir.toAbsolutePath(),
+                            new PipelineBenchmark.Config(
+                                    exposures,
+                                    fitExposures,
+                                    repeats,
+                                    java.time.Duration.ofSeconds(10),
+                                    true),
+                            log);
             String command =
                     "cli/bin/counterweight bench pipeline --exposures "
                             + exposures
+                            + " --fit-exposures "
+                            + fitExposures
                             + " --repeats "
                             + repeats;
             String md = PipelineBenchmark.markdown(result, command, Machine.describe());

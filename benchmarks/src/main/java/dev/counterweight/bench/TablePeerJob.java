@@ -1,7 +1,6 @@
 package dev.counterweight.bench;
 
 import dev.counterweight.avro.UserEvent;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;

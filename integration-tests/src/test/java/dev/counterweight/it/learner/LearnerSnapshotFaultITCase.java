@@ -124,7 +124,8 @@ class LearnerSnapshotFaultITCase {
         }
         ModelSnapshot newest = chain.get(2);
         assertThat(newest.getConsumerOffsets())
-                .containsExactly(new PartitionOffset(Topics.WEIGHTED_SAMPLES.name(), 0, (long) SAMPLES));
+                .containsExactly(
+                        new PartitionOffset(Topics.WEIGHTED_SAMPLES.name(), 0, (long) SAMPLES));
         assertThat(RankingModel.load(reader.modelFile(3)).iterations())
                 .as("optimisation steps: every batch of 250 trained once")
                 .isEqualTo(SAMPLES / 250);

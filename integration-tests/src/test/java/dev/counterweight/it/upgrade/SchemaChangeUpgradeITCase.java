@@ -138,7 +138,7 @@ class SchemaChangeUpgradeITCase {
                     () ->
                             SavepointFixtureGeneratorITCase.running(job)
                                     && TopicIO.groupCaughtUp(
-                                            admin, settings.groupId(), Topics.EVENTS),
+                                            admin, settings.groupId(), Topics.EVENTS.name()),
                     Duration.ofMinutes(2));
         }
         job.stopWithSavepoint(
@@ -191,7 +191,11 @@ class SchemaChangeUpgradeITCase {
                                         s.getSourceOffsets().stream()
                                                 .anyMatch(
                                                         o ->
-                                                                o.getTopic().equals(Topics.EVENTS)
+                                                                o.getTopic()
+                                                                                .equals(
+                                                                                        Topics
+                                                                                                .EVENTS
+                                                                                                .name())
                                                                         && v2Offsets.contains(
                                                                                 o.getPartition()
                                                                                         + "/"
@@ -212,7 +216,7 @@ class SchemaChangeUpgradeITCase {
             assertThat(d.getReason())
                     .contains(AvroCodec.UNKNOWN_FINGERPRINT + " " + hex)
                     .contains("neither the current UserEvent schema nor a released one");
-            assertThat(d.getTopic()).isEqualTo(Topics.EVENTS);
+            assertThat(d.getTopic()).isEqualTo(Topics.EVENTS.name());
             assertThat(seen.add(d.getPartition() + "/" + d.getOffset())).isTrue();
             byte[] raw = new byte[d.getRawValue().remaining()];
             d.getRawValue().duplicate().get(raw);
@@ -284,7 +288,7 @@ class SchemaChangeUpgradeITCase {
                 RecordMetadata m =
                         producer.send(
                                         new ProducerRecord<>(
-                                                Topics.EVENTS,
+                                                Topics.EVENTS.name(),
                                                 r.partition(),
                                                 r.timestamp(),
                                                 r.key(),
@@ -326,7 +330,7 @@ class SchemaChangeUpgradeITCase {
                     RecordMetadata m =
                             producer.send(
                                             new ProducerRecord<>(
-                                                    Topics.EVENTS,
+                                                    Topics.EVENTS.name(),
                                                     p,
                                                     last.timestamp(),
                                                     e.getUserId().getBytes(StandardCharsets.UTF_8),
@@ -347,11 +351,14 @@ class SchemaChangeUpgradeITCase {
         List<ClassWeights> t = new ArrayList<>();
         List<DeadLetter> d = new ArrayList<>();
         for (OutputRecord r : records) {
-            switch (r.topic()) {
-                case Topics.WEIGHTED_SAMPLES -> s.add(decode(samples, r.value()));
-                case Topics.CLASS_WEIGHTS -> t.add(decode(tables, r.value()));
-                case Topics.EVENTS_DLQ -> d.add(decode(deadLetters, r.value()));
-                default -> throw new IllegalStateException("unexpected topic " + r.topic());
+            if (r.topic().equals(Topics.WEIGHTED_SAMPLES.name())) {
+                s.add(decode(samples, r.value()));
+            } else if (r.topic().equals(Topics.CLASS_WEIGHTS.name())) {
+                t.add(decode(tables, r.value()));
+            } else if (r.topic().equals(Topics.EVENTS_DLQ.name())) {
+                d.add(decode(deadLetters, r.value()));
+            } else {
+                throw new IllegalStateException("unexpected topic " + r.topic());
             }
         }
         return new JobOutput(s, t, d);

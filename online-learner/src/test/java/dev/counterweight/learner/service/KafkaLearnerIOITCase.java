@@ -133,7 +133,8 @@ class KafkaLearnerIOITCase {
             assertThat(readAll(Topics.MODEL_SNAPSHOTS.name(), ModelSnapshot.class))
                     .containsExactly(snapshot);
             assertThat(readAll(Topics.CLASS_LOSS.name(), ClassLoss.class)).containsExactly(loss);
-            assertThat(readAll(Topics.LEARNER_DLQ.name(), DeadLetter.class)).containsExactly(letter);
+            assertThat(readAll(Topics.LEARNER_DLQ.name(), DeadLetter.class))
+                    .containsExactly(letter);
             // Not asserted: the monitoring commit (committed(...), commitAsync without a callback)
             // did not become visible to Admin.listConsumerGroupOffsets within 30 s here; see the
             // ports branch report.

@@ -2,12 +2,14 @@ package dev.counterweight.learner.service;
 
 import dev.counterweight.avro.ClassLossEntry;
 import dev.counterweight.avro.Sample;
+import dev.counterweight.avro.SnapshotCalibration;
 import dev.counterweight.core.attribution.ClassKeyMode;
 import dev.counterweight.core.metrics.ClassBalancedEvaluator;
 import dev.counterweight.core.metrics.GroupWeightedAuc;
 import dev.counterweight.core.metrics.MetricsReport;
 import dev.counterweight.core.metrics.NormalizedEntropy;
 import dev.counterweight.learner.model.Scores;
+import dev.counterweight.learner.scoring.CalibrationWindow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,7 @@ public final class ProgressiveEvaluator {
     private final ClassBalancedEvaluator ctcvrByClass;
     private final GroupWeightedAuc ctrWeightedAuc;
     private final GroupWeightedAuc ctcvrWeightedAuc;
+    private final CalibrationWindow calibration;
     private long evaluated;
 
     public ProgressiveEvaluator(int window) {
@@ -44,6 +47,7 @@ public final class ProgressiveEvaluator {
         this.ctcvrByClass = new ClassBalancedEvaluator(window);
         this.ctrWeightedAuc = new GroupWeightedAuc(window);
         this.ctcvrWeightedAuc = new GroupWeightedAuc(window);
+        this.calibration = new CalibrationWindow(window);
     }
 
     /** Adds the pre-training scores of a batch. */
@@ -63,8 +67,18 @@ public final class ProgressiveEvaluator {
                     group, scores.ctr()[i], s.getClick(), s.getClassWeight(), s.getSamplingRate());
             ctcvrWeightedAuc.add(
                     group, scores.ctcvr()[i], ctcvrLabel, s.getClassWeight(), s.getSamplingRate());
+            calibration.add(s, scores.ctr()[i], scores.ctcvr()[i]);
             evaluated++;
         }
+    }
+
+    /**
+     * The snapshot's calibration record with the CTR and CTCVR calibration maps fitted on this
+     * window's raw scores (see {@link CalibrationWindow}); the scores added must be the model's raw
+     * outputs.
+     */
+    public SnapshotCalibration withCalibrationMaps(SnapshotCalibration record) {
+        return calibration.withMaps(record);
     }
 
     /** Samples evaluated so far (synthetic excluded). */

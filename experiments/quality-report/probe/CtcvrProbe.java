@@ -16,7 +16,9 @@
  *   flock /tmp/cw-mvn.lock mvn -B -o -q -pl experiments -am compile dependency:build-classpath -Dmdep.outputFile=cp.txt
  *   CP=experiments/target/classes:$(cat experiments/cp.txt)
  *   javac -d /tmp/probe -cp "$CP" experiments/quality-report/probe/CtcvrProbe.java
- *   flock /tmp/cw-mvn.lock java -cp "$CP:/tmp/probe" dev.counterweight.experiments.quality.CtcvrProbe train,frozen,nocorr,lr01 5
+ *   flock /tmp/cw-mvn.lock java -cp "$CP:/tmp/probe" dev.counterweight.experiments.quality.CtcvrProbe train,frozen,nocorr,sqrtinv,catsqrtinv 3
+ *   flock /tmp/cw-mvn.lock java -cp "$CP:/tmp/probe" dev.counterweight.experiments.quality.CtcvrProbe features 1
+ *   rm cp.txt */cp.txt
  */
 package dev.counterweight.experiments.quality;
 

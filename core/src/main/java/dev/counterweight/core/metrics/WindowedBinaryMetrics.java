@@ -182,6 +182,22 @@ public final class WindowedBinaryMetrics {
         if (positives == 0 || positives == size) {
             return Double.NaN;
         }
+        return auc(scores, labels, weighted ? weights : null, size);
+    }
+
+    /**
+     * Returns the ROC AUC of the first {@code size} entries of the arrays, ties counting 1/2, each
+     * (positive, negative) pair weighted {@code w+ · w−} ({@code weights == null}: every entry
+     * counts 1). The arrays are not modified.
+     *
+     * @param scores finite scores, with -0.0 stored as 0.0 (see {@link #add(double, boolean,
+     *     double)})
+     * @param labels the labels
+     * @param weights non-negative finite weights, or null for unweighted
+     * @param size the number of entries used
+     * @return the AUC in [0, 1]; NaN if the positives' or the negatives' total weight is zero
+     */
+    static double auc(double[] scores, boolean[] labels, double[] weights, int size) {
         double[] sorted = Arrays.copyOf(scores, size);
         int[] order = new int[size];
         for (int i = 0; i < size; i++) {
@@ -200,10 +216,11 @@ public final class WindowedBinaryMetrics {
             double groupNegative = 0;
             for (; i < size && sorted[i] == groupScore; i++) {
                 int idx = order[i];
+                double w = weights == null ? 1.0 : weights[idx];
                 if (labels[idx]) {
-                    groupPositive += weight(idx, weighted);
+                    groupPositive += w;
                 } else {
-                    groupNegative += weight(idx, weighted);
+                    groupNegative += w;
                 }
             }
             numerator += groupPositive * (negativeBelow + 0.5 * groupNegative);

@@ -4,6 +4,7 @@ import dev.counterweight.core.metrics.KnownAnswerEvaluation.Group;
 import dev.counterweight.core.weighting.WeightingStrategy;
 import dev.counterweight.experiments.quality.QualityExperiment.KnownAnswerOutcome;
 import dev.counterweight.experiments.quality.QualityRunner.Result;
+import dev.counterweight.learner.scoring.CalibrationWindow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -177,8 +178,19 @@ public final class KnownAnswerReport {
                         + " CTR has w+ = count-weighted mean of the click and purchase classes'"
                         + " weights and w− = r·w(none), CTCVR has w+ = w(purchase) and w− ="
                         + " count-weighted mean of r·w(none) and w(click); r is the negative keep"
-                        + " rate (1 without down-sampling). For NONE without down-sampling it is"
-                        + " the identity");
+                        + " rate (1 without down-sampling); for NONE without down-sampling it is"
+                        + " the identity. Then, as `SnapshotScorer` does, a fitted calibration map"
+                        + " per task (Platt scaling, p' = σ(a·logit(p) + b), core `PlattScaling`,"
+                        + " ridge towards the identity "
+                        + CalibrationWindow.RIDGE
+                        + ", none with fewer than "
+                        + CalibrationWindow.MIN_POSITIVES
+                        + " positives) fitted on the prior-corrected progressive scores of the"
+                        + " last "
+                        + String.format(Locale.ROOT, "%,d", QualityRunner.LOSS_WINDOW)
+                        + " training samples (the learner's evaluation window; scored before"
+                        + " each batch trained on them, labels as seen), never on held-out"
+                        + " samples; CTCVR is capped at CTR");
         row(
                 b,
                 "seeds",

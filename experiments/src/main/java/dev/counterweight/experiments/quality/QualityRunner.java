@@ -12,6 +12,7 @@ import dev.counterweight.core.metrics.SampleImportance;
 import dev.counterweight.core.sampling.DownSamplingConfig;
 import dev.counterweight.core.sampling.MinorityInterpolation;
 import dev.counterweight.core.sampling.NegativeDownSampler;
+import dev.counterweight.core.sampling.PlattScaling;
 import dev.counterweight.core.sampling.Recalibration;
 import dev.counterweight.core.weighting.ClassCounting;
 import dev.counterweight.core.weighting.ClassWeight;
@@ -25,6 +26,7 @@ import dev.counterweight.learner.model.Batch;
 import dev.counterweight.learner.model.Dl4jRankingModel;
 import dev.counterweight.learner.model.ModelConfig;
 import dev.counterweight.learner.model.Scores;
+import dev.counterweight.learner.scoring.CalibrationWindow;
 import dev.counterweight.learner.service.LearnerOptions;
 import dev.counterweight.learner.service.LearnerSettings;
 import dev.counterweight.learner.service.ProgressiveEvaluator;
@@ -364,6 +366,7 @@ public final class QualityRunner {
                         DownSamplingConfig.uniform(config.downSamplingRate(), settings.seed()));
         double rate = config.downSamplingRate();
         ProgressiveEvaluator progressive = new ProgressiveEvaluator(trainEnd + 1);
+        ProgressiveTail tail = new ProgressiveTail(LOSS_WINDOW);
         EffectiveSampleSize ess = new EffectiveSampleSize();
         LossFeedback feedback = config.lossAware() ? new LossFeedback() : null;
         StreamWeighting stamping =
@@ -404,6 +407,7 @@ public final class QualityRunner {
                         model,
                         encoder,
                         progressive,
+                        tail,
                         rate,
                         toScore,
                         batch,
@@ -413,23 +417,34 @@ public final class QualityRunner {
             }
         }
         if (!batch.isEmpty() || !toScore.isEmpty()) {
-            step(model, encoder, progressive, rate, toScore, batch, weights, feedback, importance);
+            step(
+                    model,
+                    encoder,
+                    progressive,
+                    tail,
+                    rate,
+                    toScore,
+                    batch,
+                    weights,
+                    feedback,
+                    importance);
         }
         if (importance != null) {
             importance.flush();
         }
-        Metrics[] tail = scoreHoldOut(model, encoder, rate);
-        KnownAnswerHoldOut.Metrics known =
-                knownAnswer(
-                        model,
-                        encoder,
-                        new PriorCorrection(settings.classKey(), stamping.table(), rate));
+        Metrics[] heldOut = scoreHoldOut(model, encoder, rate);
+        KnownAnswerHoldOut.Metrics known = null;
+        if (knownAnswer != null) {
+            PriorCorrection correction =
+                    new PriorCorrection(settings.classKey(), stamping.table(), rate);
+            known = knownAnswer(model, encoder, correction, tail.fit(correction));
+        }
         return new Result(
                 config.name(),
                 config,
                 Metrics.of(progressive),
-                tail[0],
-                tail[1],
+                heldOut[0],
+                heldOut[1],
                 ess.count(),
                 synthetic,
                 ess.value(),
@@ -616,7 +631,12 @@ public final class QualityRunner {
         }
         Metrics[] tail = scoreHoldOut(model, encoder, 1.0);
         KnownAnswerHoldOut.Metrics known =
-                knownAnswer(model, encoder, new PriorCorrection(settings.classKey(), null, 1.0));
+                knownAnswer(
+                        model,
+                        encoder,
+                        new PriorCorrection(settings.classKey(), null, 1.0),
+                        // No progressive pass, so no window to fit calibration maps on.
+                        new PlattScaling[] {PlattScaling.IDENTITY, PlattScaling.IDENTITY});
         return new Result(
                 "offline baseline (" + settings.offlineEpochs() + " epochs, no weighting)",
                 null,
@@ -718,8 +738,84 @@ public final class QualityRunner {
      * The final model against the truth on the known-answer hold-out, its scores prior-corrected
      * with {@code correction}; null without a known-answer hold-out.
      */
+    /**
+     * The last {@code capacity} samples of the training prefix with the model's raw progressive
+     * scores (taken before each batch was trained on), on which the calibration maps are fitted as
+     * the learner fits them on its progressive window ({@link CalibrationWindow}): after the prior
+     * correction, Platt scaling of CTR and CTCVR with the learner's ridge and minimum positives.
+     * The experiment scores every sample of the stream, dropped negatives included, so every sample
+     * weighs 1 (the learner's {@code 1 / samplingRate} restores the same population). Never fitted
+     * on held-out samples.
+     */
+    static final class ProgressiveTail {
+        private final int capacity;
+        private final double[] ctr;
+        private final double[] ctcvr;
+        private final String[] category;
+        private final double[] itemExposures;
+        private final boolean[] click;
+        private final boolean[] purchase;
+        private int size;
+        private int next;
+
+        ProgressiveTail(int capacity) {
+            this.capacity = capacity;
+            ctr = new double[capacity];
+            ctcvr = new double[capacity];
+            category = new String[capacity];
+            itemExposures = new double[capacity];
+            click = new boolean[capacity];
+            purchase = new boolean[capacity];
+        }
+
+        void add(List<Sample> samples, Scores raw) {
+            for (int i = 0; i < samples.size(); i++) {
+                Sample s = samples.get(i);
+                int slot = next;
+                next = (next + 1) % capacity;
+                size = Math.min(capacity, size + 1);
+                ctr[slot] = clamp(raw.ctr()[i]);
+                ctcvr[slot] = clamp(raw.ctcvr()[i]);
+                category[slot] = s.getCategoryId();
+                itemExposures[slot] = s.getFeatures().get(FeatureLayout.ITEM);
+                click[slot] = s.getClick();
+                purchase[slot] = s.getClick() && s.getConversion();
+            }
+        }
+
+        /** {CTR map, CTCVR map} fitted after {@code correction}; identity where too few labels. */
+        PlattScaling[] fit(PriorCorrection correction) {
+            double[] a = new double[size];
+            double[] b = new double[size];
+            double[] w = new double[size];
+            for (int i = 0; i < size; i++) {
+                double[] p = correction.calibrate(category[i], itemExposures[i], ctr[i], ctcvr[i]);
+                a[i] = p[0];
+                // As the scorer: CTCVR never above CTR.
+                b[i] = Math.min(p[0], p[1]);
+                w[i] = 1;
+            }
+            return new PlattScaling[] {fit(a, click, w), fit(b, purchase, w)};
+        }
+
+        private PlattScaling fit(double[] p, boolean[] label, double[] w) {
+            long positives = 0;
+            for (int i = 0; i < size; i++) {
+                positives += label[i] ? 1 : 0;
+            }
+            if (positives < CalibrationWindow.MIN_POSITIVES
+                    || size - positives < CalibrationWindow.MIN_POSITIVES) {
+                return PlattScaling.IDENTITY;
+            }
+            return PlattScaling.fit(p, label, w, size, CalibrationWindow.RIDGE);
+        }
+    }
+
     private KnownAnswerHoldOut.Metrics knownAnswer(
-            Dl4jRankingModel model, SampleEncoder encoder, PriorCorrection correction) {
+            Dl4jRankingModel model,
+            SampleEncoder encoder,
+            PriorCorrection correction,
+            PlattScaling[] maps) {
         if (knownAnswer == null) {
             return null;
         }
@@ -746,8 +842,9 @@ public final class QualityRunner {
                                 a.features()[FeatureLayout.ITEM],
                                 rawCtr[k],
                                 rawCtcvr[k]);
-                ctr[k] = cal[0];
-                ctcvr[k] = cal[1];
+                // The scorer's order: prior correction, then the fitted maps, then CTCVR <= CTR.
+                ctr[k] = maps[0].apply(cal[0]);
+                ctcvr[k] = Math.min(ctr[k], maps[1].apply(Math.min(cal[0], cal[1])));
             }
         }
         return knownAnswer.evaluate(ctr, ctcvr, rawCtr, rawCtcvr);
@@ -757,6 +854,7 @@ public final class QualityRunner {
             Dl4jRankingModel model,
             SampleEncoder encoder,
             ProgressiveEvaluator progressive,
+            ProgressiveTail tail,
             double rate,
             List<Sample> toScore,
             List<Sample> batch,
@@ -770,7 +868,9 @@ public final class QualityRunner {
         // Test then train: every sample of the stream (dropped negatives too) is scored by the
         // model before any batch containing it is trained on.
         if (!toScore.isEmpty()) {
-            progressive.add(toScore, recalibrated(model.score(encoder.encode(toScore)), rate));
+            Scores raw = model.score(encoder.encode(toScore));
+            tail.add(toScore, raw);
+            progressive.add(toScore, recalibrated(raw, rate));
             toScore.clear();
         }
         if (!batch.isEmpty()) {

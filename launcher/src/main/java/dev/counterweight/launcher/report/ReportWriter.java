@@ -378,6 +378,22 @@ public final class ReportWriter {
                         chart));
     }
 
+    /** What the AUC figure's keys measure; the weighted one is not what one would guess. */
+    static final String AUC_CAPTION =
+            " Each sample is scored by the model before it trains on it, over the learner's"
+                    + " last evaluation-window samples. `*.auc` counts every (click, non-click)"
+                    + " pair once (for CTCVR: purchase vs no purchase). `*.auc.weighted` weights a"
+                    + " pair by the product of two label-free weights: each sample weighs its"
+                    + " category's mean class weight over the window, corrected for negative"
+                    + " down-sampling, divided by its own sampling rate, the same for a click"
+                    + " and a non-click. It is the AUC of a population in which whole categories"
+                    + " are re-weighted as the weight table does but keep their click rates. It"
+                    + " does not use the training weight: under the default class key"
+                    + " CATEGORY_LABEL that weight depends on the sample's own label, so the pairs"
+                    + " it compared were chosen by the labels (snapshots written before this"
+                    + " change show that metric, which read from far below chance to far above"
+                    + " the unweighted AUC on the same window).";
+
     static List<Figure> learnerMetrics(ReportData data) {
         if (data.snapshots().isEmpty()) {
             return List.of();
@@ -447,6 +463,7 @@ public final class ReportWriter {
                                     + what
                                     + " stored with each published snapshot"
                                     + " (ModelSnapshot.metrics)."
+                                    + (kind.getKey().equals("auc") ? AUC_CAPTION : "")
                                     + omitted,
                             chart));
         }

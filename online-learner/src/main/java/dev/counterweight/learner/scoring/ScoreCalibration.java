@@ -1,7 +1,9 @@
 package dev.counterweight.learner.scoring;
 
+import dev.counterweight.avro.CalibrationMap;
 import dev.counterweight.avro.SnapshotCalibration;
 import dev.counterweight.core.attribution.ClassKeyMode;
+import dev.counterweight.core.sampling.PlattScaling;
 import dev.counterweight.core.sampling.Recalibration;
 import dev.counterweight.core.weighting.DelayedFeedback;
 import java.util.Map;
@@ -21,7 +23,10 @@ import java.util.Map;
  *   <li>delayed feedback: with {@code fnc} the CTCVR is {@link Recalibration#fromFakeNegatives};
  *       with {@code fnc} and {@code fnw} the CTR loses the corrections' extra click rows ({@link
  *       Recalibration#ctrWithoutCorrections}), for the CTR head trains on corrections as clicks in
- *       every mode. With {@code none} nothing changes (served as trained, biased low).
+ *       every mode. With {@code none} nothing changes (served as trained, biased low);
+ *   <li>the fitted calibration maps ({@link PlattScaling}) of CTR and CTCVR, where the snapshot
+ *       carries them: what the steps above leave of the model's own miscalibration, fitted by the
+ *       learner on its progressive window after those steps ({@link CalibrationWindow}).
  * </ol>
  *
  * CVR is then CTCVR / CTR (0 where the CTR is 0). With {@code fnw} and label-dependent class
@@ -37,13 +42,22 @@ public final class ScoreCalibration {
     private final ClassKeyMode mode;
     private final Map<String, Double> weights;
     private final double unknownWeight;
+    private final PlattScaling ctrMap;
+    private final PlattScaling ctcvrMap;
 
     private ScoreCalibration(
-            DelayedFeedback feedback, double lateShare, ClassKeyMode mode, Map<String, Double> w) {
+            DelayedFeedback feedback,
+            double lateShare,
+            ClassKeyMode mode,
+            Map<String, Double> w,
+            PlattScaling ctrMap,
+            PlattScaling ctcvrMap) {
         this.feedback = feedback;
         this.lateShare = lateShare;
         this.mode = mode;
         this.weights = Map.copyOf(w);
+        this.ctrMap = ctrMap;
+        this.ctcvrMap = ctcvrMap;
         double max = 1.0;
         boolean any = false;
         for (double v : w.values()) {
@@ -61,7 +75,13 @@ public final class ScoreCalibration {
      */
     public static ScoreCalibration of(SnapshotCalibration record) {
         if (record == null) {
-            return new ScoreCalibration(DelayedFeedback.NONE, 0.0, null, Map.of());
+            return new ScoreCalibration(
+                    DelayedFeedback.NONE,
+                    0.0,
+                    null,
+                    Map.of(),
+                    PlattScaling.IDENTITY,
+                    PlattScaling.IDENTITY);
         }
         DelayedFeedback feedback = DelayedFeedback.parse(record.getDelayedFeedback());
         double q = DelayedFeedback.checkLateShare(record.getLateShare(), "lateShare");
@@ -78,7 +98,29 @@ public final class ScoreCalibration {
                                 + e.getValue());
             }
         }
-        return new ScoreCalibration(feedback, q, mode, record.getClassWeights());
+        return new ScoreCalibration(
+                feedback,
+                q,
+                mode,
+                record.getClassWeights(),
+                map(record.getCtrMap(), "ctrMap"),
+                map(record.getCtcvrMap(), "ctcvrMap"));
+    }
+
+    private static PlattScaling map(CalibrationMap m, String field) {
+        if (m == null) {
+            return PlattScaling.IDENTITY;
+        }
+        try {
+            return new PlattScaling(m.getSlope(), m.getIntercept());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether a fitted calibration map is applied (CTR or CTCVR). */
+    public boolean appliesMaps() {
+        return !ctrMap.equals(PlattScaling.IDENTITY) || !ctcvrMap.equals(PlattScaling.IDENTITY);
     }
 
     /** Whether class weights are undone (the class keys depend on the label). */
@@ -112,6 +154,8 @@ public final class ScoreCalibration {
         if (feedback != DelayedFeedback.NONE) {
             a = Recalibration.ctrWithoutCorrections(a, Math.min(b, a), lateShare);
         }
+        a = ctrMap.apply(a);
+        b = ctcvrMap.apply(b);
         b = Math.min(a, b);
         double cvr = a > 0 ? Math.min(1.0, b / a) : 0.0;
         return new double[] {a, cvr, b};

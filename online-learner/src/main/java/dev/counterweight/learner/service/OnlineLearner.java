@@ -390,8 +390,9 @@ public final class OnlineLearner {
                         .setMetrics(new LinkedHashMap<>(metrics))
                         .setFeatureSchemaFingerprint(fingerprint(model))
                         .setCalibration(
-                                calibration.calibration(
-                                        settings.delayedFeedback(), settings.lateShare()))
+                                evaluator.withCalibrationMaps(
+                                        calibration.calibration(
+                                                settings.delayedFeedback(), settings.lateShare())))
                         .build();
         ModelSnapshot written = store.write(manifest, model::save);
         version = next;

@@ -37,6 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code n} exposures of the category; a false alarm has probability about 6e-5 per check with a
  * fixed seed), and so must the unweighted model's; the raw weighted output lies far outside, so the
  * check can fail.
+ *
+ * <p>The snapshots carry the calibration maps the learner fits ({@link CalibrationWindow}), here on
+ * the model's scores of its own stream. With two categories the two-parameter map can meet both
+ * categories' click rates in the stream exactly, so the calibrated output must also equal those
+ * empirical rates (a check computed from the labels, not from the fit); a map fitted before the
+ * prior correction, or applied twice, would miss them.
  */
 class ScorerCalibrationTest {
 
@@ -59,6 +65,8 @@ class ScorerCalibrationTest {
         ScorerPair unweightedScorer = train(dir.resolve("u"), unweighted);
         assertThat(weightedScorer.manifest().getCalibration().getClassKeyMode())
                 .isEqualTo(ClassKeyMode.CATEGORY_LABEL.name());
+        assertThat(weightedScorer.manifest().getCalibration().getCtrMap()).isNotNull();
+        assertThat(weightedScorer.manifest().getCalibration().getCtcvrMap()).isNotNull();
 
         for (int c = 0; c < CATEGORIES.length; c++) {
             List<Candidate> one = List.of(new Candidate("u", "i", CATEGORIES[c], List.of(), 1.0));
@@ -74,6 +82,12 @@ class ScorerCalibrationTest {
             assertThat(cal.ctr()[0])
                     .as("calibrated CTR %s", c)
                     .isCloseTo(CTR[c], within(4 * seCtr));
+            assertThat(cal.ctr()[0])
+                    .as("calibrated CTR %s against the stream's click rate", c)
+                    .isCloseTo(rate(weighted, CATEGORIES[c], false), within(2e-3));
+            assertThat(cal.ctcvr()[0])
+                    .as("calibrated CTCVR %s against the stream's purchase rate", c)
+                    .isCloseTo(rate(weighted, CATEGORIES[c], true), within(2e-3));
             assertThat(cal.ctcvr()[0])
                     .as("calibrated CTCVR %s", c)
                     .isCloseTo(CTCVR[c], within(4 * seCtcvr));
@@ -96,6 +110,19 @@ class ScorerCalibrationTest {
         }
     }
 
+    /** The share of a category's exposures that clicked (or clicked and purchased). */
+    private static double rate(List<Sample> samples, String category, boolean purchase) {
+        long n = 0;
+        long k = 0;
+        for (Sample s : samples) {
+            if (s.getCategoryId().equals(category)) {
+                n++;
+                k += s.getClick() && (!purchase || s.getConversion()) ? 1 : 0;
+            }
+        }
+        return (double) k / n;
+    }
+
     private record ScorerPair(SnapshotScorer scorer, ModelSnapshot manifest) {}
 
     private static ScorerPair train(Path dir, List<Sample> samples) throws Exception {
@@ -106,6 +133,12 @@ class ScorerCalibrationTest {
         }
         CalibrationLedger ledger = new CalibrationLedger();
         ledger.observe(samples);
+        // The learner feeds its progressive window with raw scores; here the trained model's.
+        CalibrationWindow window = new CalibrationWindow(samples.size());
+        Scores raw = model.score(new SampleEncoder(CONFIG).encode(samples));
+        for (int i = 0; i < samples.size(); i++) {
+            window.add(samples.get(i), raw.ctr()[i], raw.ctcvr()[i]);
+        }
         String fp = OnlineLearner.fingerprint(model);
         SnapshotStore store = new SnapshotStore(dir, "m", 3);
         store.write(
@@ -120,7 +153,8 @@ class ScorerCalibrationTest {
                         .setConsumerOffsets(List.of())
                         .setMetrics(Map.of())
                         .setFeatureSchemaFingerprint(fp)
-                        .setCalibration(ledger.calibration(DelayedFeedback.NONE, 1.0))
+                        .setCalibration(
+                                window.withMaps(ledger.calibration(DelayedFeedback.NONE, 1.0)))
                         .build(),
                 model::save);
         SnapshotScorer scorer = new SnapshotScorer(fp);

@@ -17,7 +17,6 @@ import dev.counterweight.jobs.weighting.internal.LabeledSample;
 import dev.counterweight.jobs.weighting.internal.Tags;
 import dev.counterweight.jobs.weighting.io.AvroRecordSerializer;
 import dev.counterweight.jobs.weighting.io.ClassLossDeserializer;
-import dev.counterweight.jobs.weighting.io.IngestedEventDeserializer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -408,8 +407,8 @@ public final class SampleWeightingJob {
                         .setGroupId(settings.groupId())
                         .setStartingOffsets(start)
                         .setDeserializer(
-                                new IngestedEventDeserializer(
-                                        new EventValidator(settings.limits())))
+                                settings.ingest()
+                                        .deserializer(new EventValidator(settings.limits())))
                         .setProperty("isolation.level", "read_committed")
                         .setProperty("partition.discovery.interval.ms", "60000");
         if (settings.bounded()) {

@@ -432,6 +432,90 @@ public final class SampleWeightingOptions {
                     .withDescription(
                             "Name of the job in the Flink UI; key of the class-weights records.");
 
+    // --- Input format (a shop's own topics) ------------------------------------------------------
+
+    public static final ConfigOption<String> EVENTS_FORMAT =
+            ConfigOptions.key("events.format")
+                    .stringType()
+                    .defaultValue("avro-single-object")
+                    .withDescription(
+                            "Format of the events topic: avro-single-object (Counterweight's own"
+                                    + " UserEvent), avro-registry (a shop's Avro in the Confluent"
+                                    + " wire format, schemas from registry.url) or json (one JSON"
+                                    + " object per record). The last two need events.mapping.");
+
+    public static final ConfigOption<String> EVENTS_MAPPING =
+            ConfigOptions.key("events.mapping")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Path of the mapping file (Java properties: field.user, field.item,"
+                                    + " field.time, field.type, type.impression, ...) that turns"
+                                    + " a shop's records into events; read and checked at start."
+                                    + " See the README.");
+
+    public static final ConfigOption<String> REGISTRY_URL =
+            ConfigOptions.key("registry.url")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Base URL of a schema registry with the Confluent-compatible REST API"
+                                    + " (Confluent, Apicurio, Redpanda); required for"
+                                    + " events.format avro-registry.");
+
+    public static final ConfigOption<String> REGISTRY_BASIC_AUTH_USER_INFO =
+            ConfigOptions.key("registry.basic-auth.user-info")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "user:password for HTTP basic auth at the registry; never logged.");
+
+    public static final ConfigOption<String> REGISTRY_TRUSTSTORE_LOCATION =
+            ConfigOptions.key("registry.ssl.truststore.location")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Trust store of the registry's https CA; unset trusts the JVM's CAs.");
+
+    public static final ConfigOption<String> REGISTRY_TRUSTSTORE_PASSWORD =
+            ConfigOptions.key("registry.ssl.truststore.password")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Password of the trust store; never logged.");
+
+    public static final ConfigOption<String> REGISTRY_TRUSTSTORE_TYPE =
+            ConfigOptions.key("registry.ssl.truststore.type")
+                    .stringType()
+                    .defaultValue("PKCS12")
+                    .withDescription("Type of the trust store: PKCS12 or JKS.");
+
+    public static final ConfigOption<String> REGISTRY_KEYSTORE_LOCATION =
+            ConfigOptions.key("registry.ssl.keystore.location")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Key store with a client certificate, for mutual TLS.");
+
+    public static final ConfigOption<String> REGISTRY_KEYSTORE_PASSWORD =
+            ConfigOptions.key("registry.ssl.keystore.password")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Password of the key store and its key; never logged.");
+
+    public static final ConfigOption<String> REGISTRY_KEYSTORE_TYPE =
+            ConfigOptions.key("registry.ssl.keystore.type")
+                    .stringType()
+                    .defaultValue("PKCS12")
+                    .withDescription("Type of the key store: PKCS12 or JKS.");
+
+    public static final ConfigOption<Duration> REGISTRY_TIMEOUT =
+            ConfigOptions.key("registry.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "Connect and request timeout of registry calls; a registry that"
+                                    + " fails 3 tries restarts the job (records are not"
+                                    + " dead-lettered for it).");
+
     /**
      * The job's closed key space: the keys of {@link #all()}, the {@value
      * #KAFKA_PROPERTIES_PREFIX}* pass-through, and Flink's {@link MetricOptions} keys and reporter
@@ -518,6 +602,17 @@ public final class SampleWeightingOptions {
                 RESTART_DELAY,
                 PARALLELISM,
                 MAX_PARALLELISM,
-                JOB_NAME);
+                JOB_NAME,
+                EVENTS_FORMAT,
+                EVENTS_MAPPING,
+                REGISTRY_URL,
+                REGISTRY_BASIC_AUTH_USER_INFO,
+                REGISTRY_TRUSTSTORE_LOCATION,
+                REGISTRY_TRUSTSTORE_PASSWORD,
+                REGISTRY_TRUSTSTORE_TYPE,
+                REGISTRY_KEYSTORE_LOCATION,
+                REGISTRY_KEYSTORE_PASSWORD,
+                REGISTRY_KEYSTORE_TYPE,
+                REGISTRY_TIMEOUT);
     }
 }

@@ -25,7 +25,8 @@ import org.apache.flink.configuration.Configuration;
  * operators receive it whole. {@code kafkaProperties} are the {@value
  * SampleWeightingOptions#KAFKA_PROPERTIES_PREFIX}* options with the prefix removed, handed to every
  * Kafka client of the job; the map prints its secrets masked. {@code lossAware} is null unless
- * {@code weights.loss-aware.enabled}.
+ * {@code weights.loss-aware.enabled}. {@code ingest} is how the events topic is read ({@code
+ * events.format}, its mapping and registry).
  */
 public record SampleWeightingSettings(
         String bootstrapServers,
@@ -62,7 +63,8 @@ public record SampleWeightingSettings(
         int maxParallelism,
         String jobName,
         String classLossTopic,
-        LossAwareConfig lossAware)
+        LossAwareConfig lossAware,
+        IngestSettings ingest)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -189,7 +191,8 @@ public record SampleWeightingSettings(
                 maxParallelism,
                 nonBlank(config, JOB_NAME),
                 nonBlank(config, CLASS_LOSS_TOPIC),
-                lossAware);
+                lossAware,
+                IngestSettings.from(config));
     }
 
     /** Whether the job reads the class-loss topic. */

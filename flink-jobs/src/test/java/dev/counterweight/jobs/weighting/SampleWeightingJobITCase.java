@@ -152,12 +152,15 @@ class SampleWeightingJobITCase {
             assertThat(s.getWeight()).isEqualTo(expectedWeight);
             assertThat(s.getSamplingRate()).isEqualTo(1.0);
         }
-        // How many samples a table reaches first depends on scheduling (tables travel a longer
-        // path than samples); that weights are right for whichever table stamped a sample is
-        // checked above, and the broadcast itself deterministically in StampWeightsFunctionTest.
-        assertThat(samples.stream().filter(s -> s.getWeightTableVersion() > 0).count())
-                .as("samples stamped by a real weight table")
-                .isPositive();
+        // How many samples a table reaches first depends on scheduling: this stream is read in
+        // well under a second, and in 1 of 3 runs of the full build on the 2-core machine
+        // (2026-12-04) every sample left before the first table was broadcast. Whether tables are
+        // applied at all is asserted where it is deterministic: StampWeightsFunctionTest (harness)
+        // and WeightingReference.assertStampedWeights (more than half stamped) in the
+        // integration-tests ITCases, whose streams restore or run long enough. Here: reported only.
+        long stamped = samples.stream().filter(s -> s.getWeightTableVersion() > 0).count();
+        System.out.printf(
+                "samples stamped by a real weight table: %d of %d%n", stamped, samples.size());
 
         // 4. Garbage: each bad record in the DLQ once, with its reason and source offset.
         Map<Long, DeadLetter> dlqByOffset = new HashMap<>();
